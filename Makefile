@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# rtshm: kernel module, user-space library, tools and tests.
+#
+#   make            module (against KDIR), librtshm.so/.a, tools
+#   make check      every test, in QEMU, on Debian's generic and PREEMPT_RT kernels
+#   make demo       boot the generic kernel and run the demo
+#   make install    library, headers, tools and module (DESTDIR, PREFIX)
+#
+# Everything is built under build/.  The module is built in a copy per
+# kernel release so several kernels can be built side by side.
+
+VERSION    := 1.0.0
+SOVERSION  := 1
+
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+
+B          := build
+CC         ?= gcc
+CFLAGS     ?= -O2 -g
+WARN       := -Wall -Wextra -Werror
+CPPFLAGS_RTSHM := -Iinclude -Iinclude/uapi -D_GNU_SOURCE
+CFLAGS_RTSHM   := -std=c11 $(WARN) $(CFLAGS) -pthread
+
+# Kernel to build the module against: the running one, else the newest
+# installed Debian headers (this build machine may run another kernel).
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+ifeq ($(wildcard $(KDIR)/Makefile),)
+override KDIR := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
+endif
+KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+
+KMOD_SRC   := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/Kbuild) include/uapi/linux/rtshm.h
+
+LIB_SRC    := $(wildcard lib/*.c)
+LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
+LIB_SO     := $(B)/lib/librtshm.so.$(VERSION)
+LIB_A      := $(B)/lib/librtshm.a
+
+TOOL_SRC   := $(wildcard tools/*.c)
+TOOLS      := $(TOOL_SRC:tools/%.c=$(B)/tools/%)
+
+TEST_SRC   := $(wildcard tests/test-*.c)
+TEST_BIN   := $(TEST_SRC:tests/%.c=$(B)/tests/bin/%)
+TEST_LIB   := $(B)/tests/harness.o
+# Programs that also run inside the test VM, linked statically.
+VM_TOOLS   := $(TOOL_SRC:tools/%.c=$(B)/tests/bin/%)
+VM_SCRIPTS := $(wildcard tests/guest/*.sh)
+
+.PHONY: all module lib tools tests deps vm-modules check demo clean \
+	install uninstall checkpatch sparse
+
+all: module lib tools
+
+# --- kernel module -----------------------------------------------------
+
+# $(call build-module,KDIR,OUTDIR)
+define build-module
+	rm -rf $(2) && mkdir -p $(2)
+	cp -r Kbuild kmod include $(2)/
+	$(MAKE) -C $(1) M=$(abspath $(2)) W=1 modules
+endef
+
+module: $(KMOD_SRC)
+	@test -n "$(KDIR)" || { echo "no kernel headers: set KDIR or run tests/deps.sh" >&2; exit 1; }
+	$(call build-module,$(KDIR),$(B)/kmod/$(KREL))
+	cp $(B)/kmod/$(KREL)/kmod/rtshm.ko $(B)/rtshm.ko
+
+# --- library -----------------------------------------------------------
+
+lib: $(LIB_SO) $(LIB_A)
+
+$(B)/lib/%.o: lib/%.c lib/internal.h include/rtshm.h include/uapi/linux/rtshm.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(LIB_SO): $(LIB_OBJ) lib/rtshm.map
+	$(CC) $(CFLAGS_RTSHM) -shared -Wl,-soname,librtshm.so.$(SOVERSION) \
+		-Wl,--version-script=lib/rtshm.map -Wl,-z,defs -o $@ $(LIB_OBJ)
+	ln -sf librtshm.so.$(VERSION) $(B)/lib/librtshm.so.$(SOVERSION)
+	ln -sf librtshm.so.$(SOVERSION) $(B)/lib/librtshm.so
+
+$(LIB_A): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# --- tools -------------------------------------------------------------
+
+tools: $(TOOLS)
+
+$(B)/tools/%: tools/%.c $(LIB_A) include/rtshm.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -o $@ $< $(LIB_A)
+
+# --- tests -------------------------------------------------------------
+
+tests: $(TEST_BIN) $(VM_TOOLS)
+	@mkdir -p $(B)/tests/bin
+	cp $(VM_SCRIPTS) $(B)/tests/bin/
+
+$(TEST_LIB): tests/harness.c tests/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -c -o $@ $<
+
+$(B)/tests/bin/test-%: tests/test-%.c $(TEST_LIB) $(LIB_A) tests/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -static -o $@ $< $(TEST_LIB) $(LIB_A)
+
+$(B)/tests/bin/%: tools/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -static -o $@ $< $(LIB_A)
+
+deps:
+	tests/deps.sh
+
+# The module for each kernel the VM tests boot (generic and PREEMPT_RT).
+vm-modules: deps
+	@for kver in $$(tests/deps.sh --print-kvers); do \
+		kdir=/usr/src/linux-headers-$$kver; \
+		$(MAKE) --no-print-directory module KDIR=$$kdir || exit 1; \
+	done
+
+check: deps
+	$(MAKE) --no-print-directory vm-modules lib tests
+	tests/vm/check.sh
+
+demo: deps
+	$(MAKE) --no-print-directory vm-modules lib tests
+	tests/vm/demo.sh
+
+# --- code checks -------------------------------------------------------
+
+CHECKPATCH ?= $(firstword $(wildcard /tmp/ksrc/linux-source-6.1/scripts/checkpatch.pl))
+
+checkpatch:
+	@test -n "$(CHECKPATCH)" || { echo "set CHECKPATCH=path/to/checkpatch.pl" >&2; exit 1; }
+	$(CHECKPATCH) --no-tree --strict --terse -f kmod/*.c kmod/*.h include/uapi/linux/rtshm.h
+
+sparse: deps
+	rm -rf $(B)/sparse && mkdir -p $(B)/sparse
+	cp -r Kbuild kmod include $(B)/sparse/
+	$(MAKE) -C $(KDIR) M=$(abspath $(B)/sparse) C=2 W=1 modules
+
+# --- install -----------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(BINDIR)
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf librtshm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/librtshm.so.$(SOVERSION)
+	ln -sf librtshm.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/librtshm.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 0644 include/rtshm.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 include/uapi/linux/rtshm.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)/lib/modules/$(KREL)/extra
+	install -m 0644 $(B)/rtshm.ko $(DESTDIR)/lib/modules/$(KREL)/extra/
+	test -n "$(DESTDIR)" || depmod -a $(KREL)
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/librtshm.so* $(DESTDIR)$(LIBDIR)/librtshm.a
+	rm -f $(DESTDIR)$(INCLUDEDIR)/rtshm.h $(DESTDIR)$(INCLUDEDIR)/linux/rtshm.h
+	rm -f $(TOOLS:$(B)/tools/%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(DESTDIR)/lib/modules/$(KREL)/extra/rtshm.ko
+	test -n "$(DESTDIR)" || depmod -a $(KREL)
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * librtshm native API: named, physically contiguous, prefaulted shared
+ * memory on /dev/rtshm.
+ *
+ * A handle is a file descriptor (O_CLOEXEC) bound to one segment; close it
+ * with rtshm_close() or close(2).  Every function returns 0 (or a handle)
+ * on success and a negative errno value on failure, never prints, and is
+ * safe to call from several threads at once.
+ *
+ * Errors common to all calls that reach the device:
+ *   -ENOENT / -ENODEV / -ENXIO	/dev/rtshm missing or module not loaded
+ *   -EPROTO			the loaded module speaks an incompatible ABI
+ *   -EACCES			/dev/rtshm or the segment's permissions
+ */
+#ifndef RTSHM_H
+#define RTSHM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Flags for rtshm_create() and rtshm_open*(). */
+#define RTSHM_RDONLY	0x0	/* read-only handle: maps can never write */
+#define RTSHM_RDWR	0x1	/* read-write handle */
+#define RTSHM_EXCL	0x2	/* rtshm_create(): fail with -EEXIST if it exists */
+
+/* Longest name in bytes (without NUL) and id range. */
+#define RTSHM_NAME_MAX_LEN	255
+#define RTSHM_ID_FIRST		1
+#define RTSHM_ID_LAST		65535
+
+/* What a successful create or open found. */
+struct rtshm_result {
+	uint64_t size;		/* segment size: whole pages */
+	uint32_t id;		/* segment id, see rtshm_open_id() */
+	int created;		/* 1: this call made the segment; 0: it existed */
+};
+
+/* Description of a bound segment (rtshm_stat()). */
+struct rtshm_seg_info {
+	uint64_t size;
+	uint64_t phys_addr;	/* 0 unless the caller has CAP_SYS_ADMIN */
+	uint32_t id;
+	uint32_t mode;		/* permission bits */
+	uint32_t uid;		/* creator's euid */
+	uint32_t gid;		/* creator's egid */
+	int32_t creator_pid;	/* 0 if not visible or gone */
+	uint32_t handles;	/* open handles */
+	uint32_t mappings;	/* live mappings */
+	int writable;		/* this handle is read-write */
+	size_t name_len;	/* 0: unnamed */
+	char name[RTSHM_NAME_MAX_LEN + 1];
+};
+
+/* The loaded module (rtshm_module_info()). */
+struct rtshm_module_info {
+	uint32_t abi_major;
+	uint32_t abi_minor;
+	uint64_t features;
+	uint64_t max_segment_size;	/* largest single segment */
+	uint64_t max_bytes;		/* bytes per IPC namespace */
+	uint32_t max_segments;		/* segments per IPC namespace */
+	uint32_t name_max;
+};
+
+/**
+ * rtshm_create() - create a segment, or open it if the name exists
+ * @name: NULL or "" for an unnamed segment; else 1..255 bytes, no '\'
+ * @size: bytes, rounded up to whole pages; ignored if the name exists
+ * @flags: RTSHM_RDWR or RTSHM_RDONLY, optionally | RTSHM_EXCL
+ * @mode: permission bits (0777 mask) of a new segment
+ * @res: optional; receives size, id and whether this call created it
+ *
+ * Return: a handle (fd >= 0), or -EINVAL (size 0, bad flags or mode, or a
+ * '\' in @name), -ENAMETOOLONG, -EEXIST (RTSHM_EXCL), -EMEDIUMTYPE (the
+ * name belongs to another object type), -EACCES, -ENOMEM (larger than the
+ * largest segment or the byte limit, or no memory), -ENOSPC (segment limit).
+ */
+int rtshm_create(const char *name, uint64_t size, unsigned int flags,
+		 mode_t mode, struct rtshm_result *res);
+
+/**
+ * rtshm_open() - open an existing named segment
+ * @flags: RTSHM_RDWR or RTSHM_RDONLY
+ *
+ * Return: a handle, or -ENOENT, -EACCES, -EINVAL (empty name or bad flags),
+ * -ENAMETOOLONG, -EMEDIUMTYPE.
+ */
+int rtshm_open(const char *name, unsigned int flags, struct rtshm_result *res);
+
+/**
+ * rtshm_open_id() - open a segment of this IPC namespace by its id
+ *
+ * Return: a handle, or -ENOENT, -EACCES, -EINVAL (id out of range or bad flags).
+ */
+int rtshm_open_id(uint32_t id, unsigned int flags, struct rtshm_result *res);
+
+/**
+ * rtshm_map() - map part or all of a segment, prefaulted
+ * @handle: from rtshm_create() or rtshm_open*()
+ * @offset: page-aligned offset into the segment
+ * @length: bytes to map; 0 maps from @offset to the end
+ * @prot: PROT_READ, optionally | PROT_WRITE (read-write handles only)
+ * @addr: receives the address
+ *
+ * The mapping stays valid after the handle is closed, until rtshm_unmap().
+ * Return: 0, or -EACCES (write on a read-only handle), -EINVAL (range or
+ * prot), -EBADF, -ENOMEM.
+ */
+int rtshm_map(int handle, uint64_t offset, uint64_t length, int prot,
+	      void **addr);
+
+/** rtshm_unmap() - undo rtshm_map(); @length as mapped (0 is not allowed) */
+int rtshm_unmap(void *addr, uint64_t length);
+
+/** rtshm_stat() - describe the segment a handle is bound to */
+int rtshm_stat(int handle, struct rtshm_seg_info *info);
+
+/** rtshm_close() - drop a handle; the last handle and mapping free the segment */
+int rtshm_close(int handle);
+
+/**
+ * rtshm_module_info() - ABI version, features and limits of the module
+ *
+ * Return: 0, or the device errors above.  -EPROTO is not returned here:
+ * the caller sees the versions and decides.
+ */
+int rtshm_module_info(struct rtshm_module_info *info);
+
+/** rtshm_strerror() - short English text for a negative errno from this API */
+const char *rtshm_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTSHM_H */

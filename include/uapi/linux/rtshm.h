@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * rtshm: named, physically contiguous shared memory for real-time processes.
+ *
+ * This header is the contract between rtshm.ko and user space.  Both sides
+ * include this exact file.  Rules: fixed-size structs, __u64 for pointers and
+ * sizes, explicit padding, and every reserved field must be zero (the kernel
+ * rejects anything else with EINVAL so the fields can be used later).
+ *
+ * One open file of /dev/rtshm is one handle.  RTSHM_IOC_CREATE or
+ * RTSHM_IOC_OPEN binds it to a segment exactly once; mmap() of that file maps
+ * the segment; close() drops the handle's reference.  A mapping keeps the
+ * segment alive on its own, so it may outlive the handle.
+ */
+#ifndef _UAPI_LINUX_RTSHM_H
+#define _UAPI_LINUX_RTSHM_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define RTSHM_DEVICE_PATH	"/dev/rtshm"
+#define RTSHM_PROC_PATH		"/proc/rtshm"
+
+/*
+ * ABI version.  A new major means old binaries cannot work; a new minor only
+ * adds commands, flags or feature bits.
+ */
+#define RTSHM_ABI_MAJOR		1
+#define RTSHM_ABI_MINOR		0
+
+/* Longest name in bytes, without a terminating NUL. */
+#define RTSHM_NAME_MAX		255
+
+/* Segment ids are small integers, unique within one IPC namespace. */
+#define RTSHM_ID_MIN		1
+#define RTSHM_ID_MAX		65535
+
+/* Object types in the shared namespace. */
+#define RTSHM_TYPE_SHM		1	/* shared-memory segment */
+
+/* Feature bits reported by RTSHM_IOC_GET_INFO. */
+#define RTSHM_FEAT_NAMES	(1ULL << 0)	/* named create/open */
+#define RTSHM_FEAT_OPEN_BY_ID	(1ULL << 1)	/* RTSHM_BIND_BY_ID */
+#define RTSHM_FEAT_PREFAULT	(1ULL << 2)	/* mmap never faults later */
+
+/**
+ * struct rtshm_info - module description, from RTSHM_IOC_GET_INFO
+ * @abi_major:		RTSHM_ABI_MAJOR of the running module
+ * @abi_minor:		RTSHM_ABI_MINOR of the running module
+ * @features:		RTSHM_FEAT_* bits
+ * @max_segment_size:	largest single segment the module can allocate
+ * @max_bytes:		limit on the bytes of all segments of one IPC namespace
+ * @max_segments:	limit on the segments of one IPC namespace
+ * @name_max:		RTSHM_NAME_MAX
+ * @reserved:		zero
+ *
+ * This command works on any open file, bound or not.
+ */
+struct rtshm_info {
+	__u32 abi_major;
+	__u32 abi_minor;
+	__u64 features;
+	__u64 max_segment_size;
+	__u64 max_bytes;
+	__u32 max_segments;
+	__u32 name_max;
+	__u64 reserved[4];
+};
+
+/* Flags of struct rtshm_bind. */
+#define RTSHM_BIND_WRITE	(1U << 0)	/* read-write handle (else read-only) */
+#define RTSHM_BIND_EXCL		(1U << 1)	/* CREATE: fail with EEXIST if the name exists */
+#define RTSHM_BIND_BY_ID	(1U << 2)	/* OPEN: look up @id, not @name */
+#define RTSHM_BIND_FLAGS	(RTSHM_BIND_WRITE | RTSHM_BIND_EXCL | RTSHM_BIND_BY_ID)
+
+/* Results of struct rtshm_bind. */
+#define RTSHM_RESULT_CREATED	1	/* a new segment was made */
+#define RTSHM_RESULT_EXISTED	2	/* the name already existed; @size is its size */
+
+/**
+ * struct rtshm_bind - argument of RTSHM_IOC_CREATE and RTSHM_IOC_OPEN
+ * @name:	in: user pointer to the name bytes (need not be NUL-terminated)
+ * @size:	in: CREATE: requested size in bytes, rounded up to whole pages;
+ *		ignored when the name exists.  out: the segment's size.
+ * @name_len:	in: number of bytes at @name; 0 = unnamed (CREATE only)
+ * @flags:	in: RTSHM_BIND_*
+ * @type:	in: RTSHM_TYPE_SHM
+ * @mode:	in: CREATE: permission bits (0777 mask), like shmget()
+ * @id:		in: OPEN with RTSHM_BIND_BY_ID: the id.  out: the segment's id.
+ * @result:	out: RTSHM_RESULT_*
+ * @reserved:	zero
+ *
+ * CREATE makes the segment, or opens the existing one of that name (unless
+ * RTSHM_BIND_EXCL): when several processes race on one new name, exactly one
+ * gets RTSHM_RESULT_CREATED.  Errors: EINVAL (bad flags, reserved, type,
+ * size 0 or a name containing '\' or NUL), ENAMETOOLONG, EFAULT,
+ * EMEDIUMTYPE (the name belongs to an object of another type), EACCES
+ * (permissions), ENOENT (OPEN: no such name or id), EEXIST (EXCL),
+ * ENOMEM (size above the largest segment, the byte limit, or no memory),
+ * ENOSPC (segment limit or no free id), EBUSY (file already bound).
+ */
+struct rtshm_bind {
+	__u64 name;
+	__u64 size;
+	__u32 name_len;
+	__u32 flags;
+	__u32 type;
+	__u32 mode;
+	__u32 id;
+	__u32 result;
+	__u64 reserved[4];
+};
+
+/**
+ * struct rtshm_stat - the bound segment, from RTSHM_IOC_STAT
+ * @size:	segment size in bytes (whole pages)
+ * @phys_addr:	physical address of the first byte; 0 unless CAP_SYS_ADMIN
+ * @id:		segment id
+ * @type:	RTSHM_TYPE_SHM
+ * @flags:	this handle's RTSHM_BIND_WRITE bit
+ * @mode:	permission bits
+ * @uid:	creator's effective uid, as seen from the caller's user namespace
+ * @gid:	creator's effective gid, likewise
+ * @creator_pid: creating process, as seen from the caller's pid namespace (0 if gone)
+ * @handles:	open handles bound to the segment
+ * @mappings:	live mappings (vmas) of the segment
+ * @name_len:	bytes of @name, 0 if unnamed
+ * @name:	the name, NUL-terminated
+ * @reserved:	zero
+ *
+ * ENOTCONN if the file is not bound yet.
+ */
+struct rtshm_stat {
+	__u64 size;
+	__u64 phys_addr;
+	__u32 id;
+	__u32 type;
+	__u32 flags;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__s32 creator_pid;
+	__u32 handles;
+	__u32 mappings;
+	__u32 name_len;
+	char name[RTSHM_NAME_MAX + 1];
+	__u64 reserved[4];
+};
+
+#define RTSHM_IOC_MAGIC		0xB8
+
+#define RTSHM_IOC_GET_INFO	_IOR(RTSHM_IOC_MAGIC, 0x00, struct rtshm_info)
+#define RTSHM_IOC_CREATE	_IOWR(RTSHM_IOC_MAGIC, 0x01, struct rtshm_bind)
+#define RTSHM_IOC_OPEN		_IOWR(RTSHM_IOC_MAGIC, 0x02, struct rtshm_bind)
+#define RTSHM_IOC_STAT		_IOR(RTSHM_IOC_MAGIC, 0x03, struct rtshm_stat)
+
+#endif /* _UAPI_LINUX_RTSHM_H */

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtshm: named, physically contiguous, prefaulted shared memory for
+ * real-time processes, behind the misc device /dev/rtshm.
+ *
+ * This file holds the module parameters, the device's file operations and
+ * the ioctl argument checks.  See rtshm_priv.h for objects and locking.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "rtshm_priv.h"
+
+DEFINE_MUTEX(rtshm_lock);
+
+static unsigned long max_bytes;
+module_param(max_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_bytes,
+		 "Bytes of all segments of one IPC namespace (0 = half of RAM)");
+
+static unsigned int max_segments = 4096;
+module_param(max_segments, uint, 0644);
+MODULE_PARM_DESC(max_segments,
+		 "Segments of one IPC namespace (at most 65535, default 4096)");
+
+u64 rtshm_limit_bytes(void)
+{
+	u64 limit = READ_ONCE(max_bytes);
+
+	return limit ? limit : ((u64)totalram_pages() << PAGE_SHIFT) / 2;
+}
+
+unsigned int rtshm_limit_segments(void)
+{
+	return min_t(unsigned int, READ_ONCE(max_segments), RTSHM_ID_MAX);
+}
+
+u64 rtshm_max_segment_size(void)
+{
+	return (u64)PAGE_SIZE << RTSHM_MAX_ALLOC_ORDER;
+}
+
+static int rtshm_fop_open(struct inode *inode, struct file *file)
+{
+	struct rtshm_handle *h;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	file->private_data = h;
+	return nonseekable_open(inode, file);
+}
+
+static int rtshm_fop_release(struct inode *inode, struct file *file)
+{
+	struct rtshm_handle *h = file->private_data;
+	struct rtshm_seg *seg = rtshm_handle_seg(h);
+
+	if (seg) {
+		atomic_dec(&seg->e.handles);
+		rtshm_entry_put(&seg->e);
+	}
+	kfree(h);
+	return 0;
+}
+
+static bool rtshm_reserved_zero(const __u64 *reserved, size_t n)
+{
+	while (n--)
+		if (reserved[n])
+			return false;
+	return true;
+}
+
+static long rtshm_ioctl_get_info(void __user *uarg)
+{
+	struct rtshm_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.abi_major = RTSHM_ABI_MAJOR;
+	info.abi_minor = RTSHM_ABI_MINOR;
+	info.features = RTSHM_FEAT_NAMES | RTSHM_FEAT_OPEN_BY_ID |
+			RTSHM_FEAT_PREFAULT;
+	info.max_segment_size = rtshm_max_segment_size();
+	info.max_bytes = rtshm_limit_bytes();
+	info.max_segments = rtshm_limit_segments();
+	info.name_max = RTSHM_NAME_MAX;
+	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Names: 1..RTSHM_NAME_MAX bytes, any byte but '\' and NUL. */
+static int rtshm_copy_name(const struct rtshm_bind *args, char *name)
+{
+	if (!args->name_len)
+		return 0;
+	if (args->name_len > RTSHM_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (copy_from_user(name, u64_to_user_ptr(args->name), args->name_len))
+		return -EFAULT;
+	if (memchr(name, '\0', args->name_len) ||
+	    memchr(name, '\\', args->name_len))
+		return -EINVAL;
+	return 0;
+}
+
+static int rtshm_check_bind(unsigned int cmd, const struct rtshm_bind *args)
+{
+	u32 allowed = RTSHM_BIND_WRITE;
+
+	if (!rtshm_reserved_zero(args->reserved, ARRAY_SIZE(args->reserved)))
+		return -EINVAL;
+	if (args->type != RTSHM_TYPE_SHM)
+		return -EINVAL;
+	if (cmd == RTSHM_IOC_CREATE) {
+		allowed |= RTSHM_BIND_EXCL;
+		if (args->mode & ~0777U || args->id)
+			return -EINVAL;
+	} else {
+		allowed |= RTSHM_BIND_BY_ID;
+		if (args->mode || args->size)
+			return -EINVAL;
+		/* exactly one of a name and an id */
+		if (args->flags & RTSHM_BIND_BY_ID ? args->name_len || !args->id
+						   : !args->name_len || args->id)
+			return -EINVAL;
+	}
+	if (args->flags & ~allowed || args->result)
+		return -EINVAL;
+	return 0;
+}
+
+static long rtshm_ioctl_bind(struct rtshm_handle *h, unsigned int cmd,
+			     void __user *uarg)
+{
+	struct rtshm_bind args;
+	char *name;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	ret = rtshm_check_bind(cmd, &args);
+	if (ret)
+		return ret;
+
+	name = kmalloc(RTSHM_NAME_MAX + 1, GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	ret = rtshm_copy_name(&args, name);
+	if (!ret)
+		ret = rtshm_bind(h, cmd, &args, name);
+	kfree(name);
+	if (ret)
+		return ret;
+
+	/*
+	 * The handle is bound now; if the results cannot be written back the
+	 * caller still owns a handle it can stat or close, as with any fd.
+	 */
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
+
+static long rtshm_ioctl_stat(struct rtshm_handle *h, void __user *uarg)
+{
+	struct user_namespace *user_ns = current_user_ns();
+	struct rtshm_seg *seg = rtshm_handle_seg(h);
+	struct rtshm_entry *e;
+	struct rtshm_stat *st;
+	long ret = 0;
+
+	if (!seg)
+		return -ENOTCONN;
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+
+	e = &seg->e;
+	st->size = rtshm_seg_size(seg);
+	if (capable(CAP_SYS_ADMIN))
+		st->phys_addr = rtshm_seg_phys(seg);
+	st->id = e->id;
+	st->type = e->type;
+	st->flags = h->flags;
+	st->mode = e->mode;
+	st->uid = from_kuid_munged(user_ns, e->uid);
+	st->gid = from_kgid_munged(user_ns, e->gid);
+	st->creator_pid = pid_nr_ns(e->creator, task_active_pid_ns(current));
+	st->handles = atomic_read(&e->handles);
+	st->mappings = atomic_read(&seg->mappings);
+	st->name_len = e->name_len;
+	if (e->name)
+		memcpy(st->name, e->name, e->name_len);
+
+	if (copy_to_user(uarg, st, sizeof(*st)))
+		ret = -EFAULT;
+	kfree(st);
+	return ret;
+}
+
+static long rtshm_fop_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct rtshm_handle *h = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case RTSHM_IOC_GET_INFO:
+		return rtshm_ioctl_get_info(uarg);
+	case RTSHM_IOC_CREATE:
+	case RTSHM_IOC_OPEN:
+		return rtshm_ioctl_bind(h, cmd, uarg);
+	case RTSHM_IOC_STAT:
+		return rtshm_ioctl_stat(h, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations rtshm_fops = {
+	.owner = THIS_MODULE,
+	.open = rtshm_fop_open,
+	.release = rtshm_fop_release,
+	.unlocked_ioctl = rtshm_fop_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = rtshm_mmap,
+	.llseek = no_llseek,
+};
+
+/*
+ * World-accessible like /dev/shm: each segment carries its own owner and
+ * mode.  A udev rule can narrow this to a group.
+ */
+static struct miscdevice rtshm_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "rtshm",
+	.fops = &rtshm_fops,
+	.mode = 0666,
+};
+
+static int __init rtshm_init(void)
+{
+	int ret;
+
+	ret = rtshm_proc_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&rtshm_misc);
+	if (ret)
+		goto err_proc;
+	pr_info("ABI %u.%u, segments up to %llu bytes\n", RTSHM_ABI_MAJOR,
+		RTSHM_ABI_MINOR, rtshm_max_segment_size());
+	return 0;
+
+err_proc:
+	rtshm_proc_exit();
+	return ret;
+}
+
+static void __exit rtshm_exit(void)
+{
+	misc_deregister(&rtshm_misc);
+	rtshm_proc_exit();
+	rtshm_names_exit();
+}
+
+module_init(rtshm_init);
+module_exit(rtshm_exit);
+
+MODULE_DESCRIPTION("Named physically contiguous shared memory for real-time processes");
+MODULE_AUTHOR("rtshm developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("1.0");

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mapping segments into user space.
+ *
+ * Every page is inserted at mmap() time, so touching the memory afterwards
+ * never page-faults: that is the real-time guarantee.  vm_insert_pages() is
+ * used rather than remap_pfn_range() so the pages stay ordinary pages that
+ * /proc/pid/pagemap, get_user_pages() and O_DIRECT understand.
+ *
+ * Each vma holds a segment reference (vm_ops open/close).  The vma's file is
+ * replaced by an anonymous file of its own, so closing the handle really
+ * drops the handle while the mapping keeps the segment alive; that file
+ * also pins the module.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "rtshm_priv.h"
+
+/* Pages handed to vm_insert_pages() per call; bounds the array on the heap. */
+#define RTSHM_INSERT_BATCH	512
+
+static void rtshm_vm_open(struct vm_area_struct *vma)
+{
+	struct rtshm_seg *seg = vma->vm_private_data;
+
+	rtshm_seg_get(seg);
+	atomic_inc(&seg->mappings);
+}
+
+static void rtshm_vm_close(struct vm_area_struct *vma)
+{
+	struct rtshm_seg *seg = vma->vm_private_data;
+
+	atomic_dec(&seg->mappings);
+	rtshm_entry_put(&seg->e);
+}
+
+/*
+ * Only reached when user space dropped the prefaulted entries itself
+ * (madvise(MADV_DONTNEED)); give the page back rather than SIGBUS.
+ */
+static vm_fault_t rtshm_vm_fault(struct vm_fault *vmf)
+{
+	struct rtshm_seg *seg = vmf->vma->vm_private_data;
+
+	if (vmf->pgoff >= seg->nr_pages)
+		return VM_FAULT_SIGBUS;
+	vmf->page = seg->pages + vmf->pgoff;
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct rtshm_vm_ops = {
+	.open = rtshm_vm_open,
+	.close = rtshm_vm_close,
+	.fault = rtshm_vm_fault,
+};
+
+static const struct file_operations rtshm_map_fops = {
+	.owner = THIS_MODULE,
+};
+
+static int rtshm_insert_all(struct vm_area_struct *vma, struct page *first)
+{
+	unsigned long left = vma_pages(vma);
+	unsigned long addr = vma->vm_start;
+	struct page **batch;
+	int ret = 0;
+
+	batch = kmalloc_array(min_t(unsigned long, left, RTSHM_INSERT_BATCH),
+			      sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+
+	while (left) {
+		unsigned long n = min_t(unsigned long, left, RTSHM_INSERT_BATCH);
+		unsigned long i, num = n;
+
+		for (i = 0; i < n; i++)
+			batch[i] = first + i;
+		ret = vm_insert_pages(vma, addr, batch, &num);
+		if (ret)
+			break;
+		first += n;
+		addr += n << PAGE_SHIFT;
+		left -= n;
+	}
+	kfree(batch);
+	return ret;
+}
+
+int rtshm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct rtshm_seg *seg = rtshm_handle_seg(file->private_data);
+	struct rtshm_handle *h = file->private_data;
+	unsigned long pgoff = vma->vm_pgoff;
+	struct file *map_file;
+	int ret;
+
+	if (!seg)
+		return -ENOTCONN;
+	/* A private copy-on-write view of shared memory has no use here. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (pgoff >= seg->nr_pages || vma_pages(vma) > seg->nr_pages - pgoff)
+		return -EINVAL;
+	if (!(h->flags & RTSHM_BIND_WRITE)) {
+		if (vma->vm_flags & VM_WRITE)
+			return -EACCES;
+		/* and mprotect() may never add write access later */
+		rtshm_vm_flags_clear(vma, VM_MAYWRITE);
+	}
+	rtshm_vm_flags_set(vma, VM_DONTEXPAND);
+
+	map_file = anon_inode_getfile("[rtshm]", &rtshm_map_fops, NULL, O_RDWR);
+	if (IS_ERR(map_file))
+		return PTR_ERR(map_file);
+	vma_set_file(vma, map_file);
+	fput(map_file);
+
+	/* On failure mmap_region() zaps what was inserted. */
+	ret = rtshm_insert_all(vma, seg->pages + pgoff);
+	if (ret)
+		return ret;
+
+	vma->vm_private_data = seg;
+	vma->vm_ops = &rtshm_vm_ops;
+	rtshm_vm_open(vma);
+	return 0;
+}

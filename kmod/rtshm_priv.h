@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rtshm internals shared by the module's source files.
+ *
+ * Objects and lifetime
+ *   struct rtshm_ns	one per IPC namespace that has objects; freed with
+ *			its last entry.
+ *   struct rtshm_entry	a named (or unnamed) object of the namespace; kref.
+ *   struct rtshm_seg	the shared-memory entry type.
+ *
+ * A segment reference is held by every bound handle (open file) and by every
+ * vma mapping it.  The last put removes the entry from the name table and
+ * the id table and frees the memory at once.
+ *
+ * Locking
+ *   rtshm_lock (mutex) protects the namespace list, each namespace's id
+ *   xarray and counters, and the name hash.  References are dropped with
+ *   kref_put_mutex(), so an entry reachable from a table always has a
+ *   non-zero count and kref_get() under rtshm_lock is safe.
+ *   Lock order: mmap_lock -> rtshm_lock (vma close drops references), so no
+ *   user copy and no page-table work is ever done while holding rtshm_lock.
+ */
+#ifndef _RTSHM_PRIV_H
+#define _RTSHM_PRIV_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/xarray.h>
+#include <uapi/linux/rtshm.h>
+
+struct vfsmount;
+struct pid;
+struct page;
+struct file;
+struct seq_file;
+
+struct rtshm_ns {
+	struct list_head node;		/* in rtshm_namespaces */
+	struct vfsmount *key;		/* pinned identity, see compat.h */
+	struct xarray ids;		/* id -> struct rtshm_entry */
+	u32 next_id;			/* cyclic cursor: reuse ids late */
+	unsigned int nr_entries;
+	unsigned int nr_segments;
+	u64 bytes;			/* sum of segment sizes */
+};
+
+struct rtshm_entry {
+	struct kref ref;
+	struct rtshm_ns *ns;
+	struct hlist_node hnode;	/* in the name hash if named */
+	char *name;			/* NUL-terminated, NULL if unnamed */
+	u32 name_len;
+	u32 hash;
+	u32 type;			/* RTSHM_TYPE_* */
+	u32 id;
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+	struct pid *creator;
+	atomic_t handles;
+};
+
+struct rtshm_seg {
+	struct rtshm_entry e;
+	struct page *pages;		/* first of nr_pages contiguous pages */
+	unsigned long nr_pages;
+	atomic_t mappings;
+};
+
+static inline struct rtshm_seg *to_seg(struct rtshm_entry *e)
+{
+	return container_of(e, struct rtshm_seg, e);
+}
+
+static inline u64 rtshm_seg_size(const struct rtshm_seg *seg)
+{
+	return (u64)seg->nr_pages << PAGE_SHIFT;
+}
+
+/* Per-open-file state: one handle, bound at most once. */
+struct rtshm_handle {
+	struct rtshm_seg *seg;		/* published with smp_store_release */
+	u32 flags;			/* RTSHM_BIND_WRITE */
+};
+
+static inline struct rtshm_seg *rtshm_handle_seg(struct rtshm_handle *h)
+{
+	return smp_load_acquire(&h->seg);
+}
+
+extern struct mutex rtshm_lock;
+
+/* module parameters (main.c) */
+u64 rtshm_limit_bytes(void);
+unsigned int rtshm_limit_segments(void);
+u64 rtshm_max_segment_size(void);
+
+/* names.c: namespaces, name hash, ids, permissions */
+struct rtshm_ns *rtshm_ns_current(bool create);
+struct rtshm_entry *rtshm_name_lookup(struct rtshm_ns *ns, const char *name,
+				      u32 len);
+int rtshm_entry_publish(struct rtshm_ns *ns, struct rtshm_entry *e);
+struct rtshm_ns *rtshm_entry_unpublish(struct rtshm_entry *e);
+void rtshm_ns_free(struct rtshm_ns *ns);
+bool rtshm_may_access(struct rtshm_entry *e, u32 flags);
+void rtshm_names_exit(void);
+
+/* segment.c */
+int rtshm_bind(struct rtshm_handle *h, unsigned int cmd,
+	       struct rtshm_bind *args, const char *name);
+void rtshm_entry_put(struct rtshm_entry *e);
+void rtshm_seg_get(struct rtshm_seg *seg);
+phys_addr_t rtshm_seg_phys(const struct rtshm_seg *seg);
+
+/* mmap.c */
+int rtshm_mmap(struct file *file, struct vm_area_struct *vma);
+
+/* proc.c */
+int rtshm_proc_init(void);
+void rtshm_proc_exit(void);
+
+#endif /* _RTSHM_PRIV_H */

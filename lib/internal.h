@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* librtshm internals: nothing here is part of the ABI. */
+#ifndef RTSHM_LIB_INTERNAL_H
+#define RTSHM_LIB_INTERNAL_H
+
+#include <errno.h>
+
+#include <linux/rtshm.h>
+
+#define RTSHM_EXPORT __attribute__((visibility("default")))
+
+/* Open /dev/rtshm (O_RDWR | O_CLOEXEC) after checking the module's ABI. */
+int rtshm_dev_open(void);
+
+/* ioctl() returning -errno, retried on EINTR. */
+int rtshm_dev_ioctl(int fd, unsigned long cmd, void *arg);
+
+#endif

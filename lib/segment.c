@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Binding handles to segments: create, open by name or id, stat, close. */
+#include <string.h>
+#include <unistd.h>
+
+#include "rtshm.h"
+#include "internal.h"
+
+#define RTSHM_LIB_FLAGS (RTSHM_RDWR | RTSHM_EXCL)
+
+static void rtshm_fill_result(const struct rtshm_bind *b,
+			      struct rtshm_result *res)
+{
+	if (!res)
+		return;
+	res->size = b->size;
+	res->id = b->id;
+	res->created = b->result == RTSHM_RESULT_CREATED;
+}
+
+/* Open the device, issue one bind command, return the bound fd. */
+static int rtshm_bind_fd(unsigned long cmd, struct rtshm_bind *b,
+			 struct rtshm_result *res)
+{
+	int fd, ret;
+
+	fd = rtshm_dev_open();
+	if (fd < 0)
+		return fd;
+	ret = rtshm_dev_ioctl(fd, cmd, b);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	rtshm_fill_result(b, res);
+	return fd;
+}
+
+static int rtshm_set_name(struct rtshm_bind *b, const char *name)
+{
+	size_t len = name ? strnlen(name, RTSHM_NAME_MAX_LEN + 1) : 0;
+
+	if (len > RTSHM_NAME_MAX_LEN)
+		return -ENAMETOOLONG;
+	b->name = (__u64)(uintptr_t)name;
+	b->name_len = (__u32)len;
+	return 0;
+}
+
+static __u32 rtshm_bind_flags(unsigned int flags)
+{
+	__u32 out = 0;
+
+	if (flags & RTSHM_RDWR)
+		out |= RTSHM_BIND_WRITE;
+	if (flags & RTSHM_EXCL)
+		out |= RTSHM_BIND_EXCL;
+	return out;
+}
+
+RTSHM_EXPORT int rtshm_create(const char *name, uint64_t size,
+			      unsigned int flags, mode_t mode,
+			      struct rtshm_result *res)
+{
+	struct rtshm_bind b;
+	int ret;
+
+	if (flags & ~RTSHM_LIB_FLAGS || mode & ~0777U)
+		return -EINVAL;
+	memset(&b, 0, sizeof(b));
+	ret = rtshm_set_name(&b, name);
+	if (ret)
+		return ret;
+	b.size = size;
+	b.flags = rtshm_bind_flags(flags);
+	b.type = RTSHM_TYPE_SHM;
+	b.mode = mode;
+	return rtshm_bind_fd(RTSHM_IOC_CREATE, &b, res);
+}
+
+RTSHM_EXPORT int rtshm_open(const char *name, unsigned int flags,
+			    struct rtshm_result *res)
+{
+	struct rtshm_bind b;
+	int ret;
+
+	if (flags & ~RTSHM_RDWR)
+		return -EINVAL;
+	memset(&b, 0, sizeof(b));
+	ret = rtshm_set_name(&b, name);
+	if (ret)
+		return ret;
+	if (!b.name_len)
+		return -EINVAL;
+	b.flags = rtshm_bind_flags(flags);
+	b.type = RTSHM_TYPE_SHM;
+	return rtshm_bind_fd(RTSHM_IOC_OPEN, &b, res);
+}
+
+RTSHM_EXPORT int rtshm_open_id(uint32_t id, unsigned int flags,
+			       struct rtshm_result *res)
+{
+	struct rtshm_bind b;
+
+	if (flags & ~RTSHM_RDWR || id < RTSHM_ID_FIRST || id > RTSHM_ID_LAST)
+		return -EINVAL;
+	memset(&b, 0, sizeof(b));
+	b.flags = rtshm_bind_flags(flags) | RTSHM_BIND_BY_ID;
+	b.type = RTSHM_TYPE_SHM;
+	b.id = id;
+	return rtshm_bind_fd(RTSHM_IOC_OPEN, &b, res);
+}
+
+RTSHM_EXPORT int rtshm_stat(int handle, struct rtshm_seg_info *info)
+{
+	struct rtshm_stat st;
+	int ret;
+
+	if (!info)
+		return -EINVAL;
+	if (handle < 0)
+		return -EBADF;
+	memset(&st, 0, sizeof(st));
+	ret = rtshm_dev_ioctl(handle, RTSHM_IOC_STAT, &st);
+	if (ret)
+		return ret == -ENOTTY ? -EBADF : ret;
+
+	memset(info, 0, sizeof(*info));
+	info->size = st.size;
+	info->phys_addr = st.phys_addr;
+	info->id = st.id;
+	info->mode = st.mode;
+	info->uid = st.uid;
+	info->gid = st.gid;
+	info->creator_pid = st.creator_pid;
+	info->handles = st.handles;
+	info->mappings = st.mappings;
+	info->writable = !!(st.flags & RTSHM_BIND_WRITE);
+	info->name_len = st.name_len < sizeof(info->name) ? st.name_len : 0;
+	memcpy(info->name, st.name, info->name_len);
+	return 0;
+}
+
+RTSHM_EXPORT int rtshm_close(int handle)
+{
+	if (handle < 0)
+		return -EBADF;
+	/* Linux releases the fd even when close() reports an error. */
+	return close(handle) ? -errno : 0;
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Test runner: see harness.h. */
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define T_MAX_TESTS	128
+#define T_TIME_LIMIT	240	/* seconds per test */
+
+struct t_case {
+	const char *name;
+	t_func fn;
+};
+
+static struct t_case t_cases[T_MAX_TESTS];
+static int t_count;
+static const char *t_prog = "test";
+static const char *t_current = "";
+
+void t_register(const char *name, t_func fn)
+{
+	if (t_count == T_MAX_TESTS) {
+		fprintf(stderr, "too many tests\n");
+		exit(2);
+	}
+	t_cases[t_count].name = name;
+	t_cases[t_count].fn = fn;
+	t_count++;
+}
+
+void t_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "  %s/%s: %s:%d: ", t_prog, t_current, file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(NULL);
+	_exit(1);
+}
+
+void t_skip(const char *why)
+{
+	fprintf(stderr, "  %s/%s: skipped: %s\n", t_prog, t_current, why);
+	fflush(NULL);
+	_exit(77);
+}
+
+int t_wait(int pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+long t_proc_segments(void)
+{
+	char line[512];
+	long n = -1;
+	FILE *f = fopen("/proc/rtshm", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "total ", 6))
+			sscanf(line, "total segments %ld/", &n);
+	fclose(f);
+	return n;
+}
+
+const char *t_proc_line(uint32_t id)
+{
+	static char line[1024];
+	FILE *f = fopen("/proc/rtshm", "re");
+	char prefix[16];
+
+	snprintf(prefix, sizeof(prefix), "%u ", id);
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, prefix, strlen(prefix))) {
+				fclose(f);
+				return line;
+			}
+		fclose(f);
+	}
+	line[0] = '\0';
+	return line;
+}
+
+int t_run_as(unsigned int uid, unsigned int gid, int supp_gid,
+	     int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		gid_t groups[1] = { (gid_t)supp_gid };
+
+		if (setgroups(supp_gid < 0 ? 0 : 1, groups) ||
+		    setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
+			_exit(99);
+		_exit(fn(arg));
+	}
+	return t_wait(pid);
+}
+
+const char *t_name(const char *tag)
+{
+	static char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s.%s.%d", t_current, tag, (int)getpid());
+	return buf;
+}
+
+static int t_run_one(const struct t_case *c)
+{
+	pid_t pid;
+	int rc;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		t_current = c->name;
+		alarm(T_TIME_LIMIT);
+		c->fn();
+		fflush(NULL);
+		_exit(0);
+	}
+	rc = t_wait(pid);
+	if (rc > 128)
+		fprintf(stderr, "  %s/%s: killed by signal %d\n", t_prog, c->name, rc - 128);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *slash = strrchr(argv[0], '/');
+	int i, failed = 0;
+
+	t_prog = slash ? slash + 1 : argv[0];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < t_count; i++) {
+		const struct t_case *c = &t_cases[i];
+		int rc;
+
+		if (argc > 1 && strcmp(argv[1], c->name))
+			continue;
+		rc = t_run_one(c);
+		printf("RTSHM-RESULT %s %s/%s\n",
+		       rc == 0 ? "PASS" : rc == 77 ? "SKIP" : "FAIL", t_prog, c->name);
+		failed += rc != 0 && rc != 77;
+	}
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Minimal test harness for programs that run inside the test VM.
+ *
+ * TEST(name) { ... } registers a test.  Each test runs in its own forked
+ * child with a time limit, so a crash, a signal or a hang fails that test
+ * only.  Results are printed as
+ *	RTSHM-RESULT PASS|FAIL|SKIP <program>/<test>
+ * which tests/vm/check.sh counts.  CHECK* print the failing expression with
+ * file and line, then end the test as failed.
+ */
+#ifndef RTSHM_TEST_HARNESS_H
+#define RTSHM_TEST_HARNESS_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef void (*t_func)(void);
+
+void t_register(const char *name, t_func fn);
+void t_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+void t_skip(const char *why) __attribute__((noreturn));
+
+#define TEST(name)							\
+	static void test_##name(void);					\
+	__attribute__((constructor)) static void reg_##name(void)	\
+	{ t_register(#name, test_##name); }				\
+	static void test_##name(void)
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond))						\
+			t_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);	\
+	} while (0)
+
+#define CHECK_EQ(a, b)							\
+	do {								\
+		long long _a = (long long)(a), _b = (long long)(b);	\
+		if (_a != _b)						\
+			t_fail(__FILE__, __LINE__, "%s == %lld, expected %s == %lld", \
+			       #a, _a, #b, _b);				\
+	} while (0)
+
+/* A -errno style call must return exactly -err. */
+#define CHECK_ERR(expr, err)						\
+	do {								\
+		long long _r = (long long)(expr);			\
+		if (_r != -(long long)(err))				\
+			t_fail(__FILE__, __LINE__, "%s returned %lld (%s), expected -%s", \
+			       #expr, _r, _r < 0 ? strerror((int)-_r) : "ok", #err); \
+	} while (0)
+
+/* A -errno style call must succeed (>= 0); yields its value. */
+#define CHECK_OK(expr)							\
+	({								\
+		long long _r = (long long)(expr);			\
+		if (_r < 0)						\
+			t_fail(__FILE__, __LINE__, "%s failed: %s", #expr, \
+			       strerror((int)-_r));			\
+		_r;							\
+	})
+
+/* A libc call returning -1 + errno must fail with exactly err. */
+#define CHECK_SYSERR(expr, err)						\
+	do {								\
+		errno = 0;						\
+		long long _r = (long long)(expr);			\
+		if (_r != -1 || errno != (err))				\
+			t_fail(__FILE__, __LINE__, "%s returned %lld errno %d (%s), expected %s", \
+			       #expr, _r, errno, strerror(errno), #err); \
+	} while (0)
+
+/* A libc call returning -1 + errno must succeed. */
+#define CHECK_SYS(expr)							\
+	({								\
+		errno = 0;						\
+		long long _r = (long long)(expr);			\
+		if (_r == -1)						\
+			t_fail(__FILE__, __LINE__, "%s: %s", #expr, strerror(errno)); \
+		_r;							\
+	})
+
+/* --- helpers shared by the tests ------------------------------------- */
+
+/* Segment count of this IPC namespace from /proc/rtshm's summary line. */
+long t_proc_segments(void);
+/* The /proc/rtshm line of segment @id, or "" if absent (static buffer). */
+const char *t_proc_line(uint32_t id);
+/* Run @fn in a child process as @uid/@gid (+ @supp_gid if not -1); exit status. */
+int t_run_as(unsigned int uid, unsigned int gid, int supp_gid, int (*fn)(void *), void *arg);
+/* Wait for child @pid; return its exit status, or 128 + signal. */
+int t_wait(int pid);
+/* Unique name for this test run. */
+const char *t_name(const char *tag);
+
+#endif

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/* /proc/rtshm format: header, one escaped line per segment, summary. */
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "rtshm.h"
+#include "harness.h"
+
+static int read_first_line(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/rtshm", "re");
+
+	if (!f || !fgets(buf, (int)len, f))
+		return -1;
+	fclose(f);
+	return 0;
+}
+
+TEST(header_and_lines)
+{
+	char line[1024], name[64];
+	unsigned long long size, phys;
+	unsigned int id, handles, maps, uid, gid, mode;
+	struct rtshm_result r;
+	int h, h2, cpid, n;
+	void *p;
+
+	CHECK_EQ(read_first_line(line, sizeof(line)), 0);
+	CHECK(!strcmp(line, "id name size handles mappings uid gid mode cpid phys\n"));
+
+	h = CHECK_OK(rtshm_create("proc test", 8000, RTSHM_RDWR, 0640, &r));
+	h2 = CHECK_OK(rtshm_open("proc test", RTSHM_RDONLY, NULL));
+	CHECK_OK(rtshm_map(h, 0, 0, PROT_READ, &p));
+	n = sscanf(t_proc_line(r.id), "%u %63s %llu %u %u %u %u %o %d 0x%llx",
+		   &id, name, &size, &handles, &maps, &uid, &gid, &mode, &cpid, &phys);
+	CHECK_EQ(n, 10);
+	CHECK_EQ(id, r.id);
+	CHECK(!strcmp(name, "proc\\040test"));	/* space escaped */
+	CHECK_EQ(size, 8192);
+	CHECK_EQ(handles, 2);
+	CHECK_EQ(maps, 1);
+	CHECK_EQ(uid, 0);
+	CHECK_EQ(gid, 0);
+	CHECK_EQ(mode, 0640);
+	CHECK_EQ(cpid, getpid());
+	CHECK(phys != 0);
+	rtshm_unmap(p, 8192);
+	rtshm_close(h2);
+	rtshm_close(h);
+}
+
+/* The name field, with its surrounding spaces, follows the id. */
+static int has_field(const char *line, const char *field)
+{
+	const char *sp = strchr(line, ' ');
+
+	return sp && !strncmp(sp, field, strlen(field));
+}
+
+TEST(names_are_escaped)
+{
+	struct rtshm_result a, b, c;
+	int ha, hb, hc;
+
+	ha = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, &a));
+	hb = CHECK_OK(rtshm_create("-", 4096, RTSHM_RDWR, 0600, &b));
+	hc = CHECK_OK(rtshm_create("tab\there\n\377", 4096, RTSHM_RDWR, 0600, &c));
+	CHECK(has_field(t_proc_line(a.id), " - "));
+	CHECK(has_field(t_proc_line(b.id), " \\055 "));
+	CHECK(has_field(t_proc_line(c.id), " tab\\011here\\012\\377 "));
+	rtshm_close(ha);
+	rtshm_close(hb);
+	rtshm_close(hc);
+}
+
+static int read_phys_as_user(void *arg)
+{
+	uint32_t id = *(uint32_t *)arg;
+	const char *line = t_proc_line(id);
+	const char *phys = strrchr(line, ' ');
+
+	if (!line[0] || !phys)
+		return 1;
+	return strcmp(phys, " 0x0\n") ? 2 : 0;
+}
+
+TEST(physical_address_hidden_from_users)
+{
+	struct rtshm_result r;
+	int h;
+
+	h = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0644, &r));
+	CHECK(strcmp(strrchr(t_proc_line(r.id), ' '), " 0x0\n"));
+	CHECK_EQ(t_run_as(1001, 1001, -1, read_phys_as_user, &r.id), 0);
+	rtshm_close(h);
+}

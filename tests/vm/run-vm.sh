@@ -1,0 +1,62 @@
+#!/bin/bash
+# Boot a Debian kernel with an rtshm initramfs in QEMU (TCG, no KVM needed).
+#
+#   tests/vm/run-vm.sh --kver KVER --initrd FILE --log FILE [--show]
+#                      [--mem MiB] [--smp N] [--timeout SECONDS] [--append EXTRA]
+#
+# The serial console goes to the log (CRs stripped), and to stdout as well
+# with --show. Exit status 0 only if the guest printed RTSHM-DONE.
+# Defaults: --mem 512 --smp 2 --timeout 900.
+set -euo pipefail
+
+usage() {
+    echo "usage: $0 --kver KVER --initrd FILE --log FILE [--show] [--mem MiB]" \
+         "[--smp N] [--timeout SECONDS] [--append EXTRA]" >&2
+    exit 2
+}
+
+kver='' initrd='' log='' show=0 mem=512 smp=2 timeout=900 append=''
+while [ $# -gt 0 ]; do
+    case $1 in
+        --kver) kver=${2:?}; shift 2 ;;
+        --initrd) initrd=${2:?}; shift 2 ;;
+        --log) log=${2:?}; shift 2 ;;
+        --show) show=1; shift ;;
+        --mem) mem=${2:?}; shift 2 ;;
+        --smp) smp=${2:?}; shift 2 ;;
+        --timeout) timeout=${2:?}; shift 2 ;;
+        --append) append=${2?}; shift 2 ;;
+        *) usage ;;
+    esac
+done
+if [ -z "$kver" ] || [ -z "$initrd" ] || [ -z "$log" ]; then usage; fi
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run-vm: cannot read $kernel" >&2; exit 1; }
+[ -r "$initrd" ] || { echo "run-vm: cannot read $initrd" >&2; exit 1; }
+mkdir -p "$(dirname "$log")"
+
+# panic=-1 + -no-reboot: a guest panic ends QEMU at once instead of hanging.
+# -nodefaults: no NIC, no disks, no VGA; the only device we use is ttyS0.
+# stdin is /dev/null so QEMU never puts a terminal into raw mode.
+# thread=multi: one host thread per vCPU (MTTCG), fine for x86 on x86.
+accel=tcg,thread=multi
+qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max
+      -smp "$smp" -m "$mem" -nodefaults -no-user-config -nographic
+      -serial stdio -monitor none -no-reboot
+      -kernel "$kernel" -initrd "$initrd"
+      -append "console=ttyS0 panic=-1 quiet loglevel=4 $append")
+
+# SeaBIOS clears the screen with escape sequences that would end up glued to
+# the guest's first line; drop them and the serial CRs.
+clean='s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b.//g; s/\r$//'
+rc=0
+if [ "$show" = 1 ]; then
+    timeout -k 10 "$timeout" "${qemu[@]}" </dev/null | sed -u "$clean" | tee "$log" || rc=$?
+else
+    timeout -k 10 "$timeout" "${qemu[@]}" </dev/null | sed "$clean" >"$log" || rc=$?
+fi
+[ "$rc" = 124 ] && echo "run-vm: $kver: timed out after ${timeout}s" >&2
+
+grep -q '^RTSHM-DONE' "$log" && exit 0
+echo "run-vm: $kver: guest did not reach RTSHM-DONE (log: $log)" >&2
+exit 1
