@@ -32,7 +32,9 @@ KDIR ?= /lib/modules/$(KVER)/build
 ifeq ($(wildcard $(KDIR)/Makefile),)
 override KDIR := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
 endif
-KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# UTS_RELEASE, not include/config/kernel.release: Debian puts the upstream
+# version in the latter and the release (uname -r) in the former.
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 KMOD_SRC   := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/Kbuild) include/uapi/linux/rtshm.h
 
@@ -134,13 +136,21 @@ demo: deps
 
 # --- code checks -------------------------------------------------------
 
-CHECKPATCH ?= $(firstword $(wildcard /tmp/ksrc/linux-source-6.1/scripts/checkpatch.pl))
+# checkpatch.pl from Debian's linux-source-6.1 (installed by tests/deps.sh).
+KSRC_TAR   ?= $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
+CHECKPATCH ?= $(B)/checkpatch/scripts/checkpatch.pl
 
-checkpatch:
-	@test -n "$(CHECKPATCH)" || { echo "set CHECKPATCH=path/to/checkpatch.pl" >&2; exit 1; }
-	$(CHECKPATCH) --no-tree --strict --terse -f kmod/*.c kmod/*.h include/uapi/linux/rtshm.h
+$(B)/checkpatch/scripts/checkpatch.pl:
+	@test -n "$(KSRC_TAR)" || { echo "no /usr/src/linux-source-*.tar.xz: run tests/deps.sh" >&2; exit 1; }
+	rm -rf $(B)/checkpatch && mkdir -p $(B)/checkpatch
+	tar -xJf $(KSRC_TAR) -C $(B)/checkpatch --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
 
-sparse: deps
+checkpatch: $(CHECKPATCH)
+	$(CHECKPATCH) --no-tree --strict --terse -f $(filter-out kmod/compat.h,$(wildcard kmod/*.c kmod/*.h)) include/uapi/linux/rtshm.h
+	$(CHECKPATCH) --no-tree --strict --terse --ignore LINUX_VERSION_CODE -f kmod/compat.h
+
+sparse:
 	rm -rf $(B)/sparse && mkdir -p $(B)/sparse
 	cp -r Kbuild kmod include $(B)/sparse/
 	$(MAKE) -C $(KDIR) M=$(abspath $(B)/sparse) C=2 W=1 modules

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel-version differences, kept in one place so the rest of the module
- * reads as if written for a single kernel.
+ * reads as if written for a single kernel.  This is the only file that
+ * tests LINUX_VERSION_CODE (an out-of-tree module must build on several).
  */
 #ifndef _RTSHM_COMPAT_H
 #define _RTSHM_COMPAT_H
@@ -12,7 +13,7 @@
 #include <linux/version.h>
 
 /* vm_flags became write-protected behind helpers in 6.3. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
 static inline void rtshm_vm_flags_set(struct vm_area_struct *vma,
 				      unsigned long flags)
 {
@@ -35,7 +36,7 @@ static inline void rtshm_vm_flags_clear(struct vm_area_struct *vma,
  */
 #if defined(MAX_PAGE_ORDER)
 #define RTSHM_MAX_ALLOC_ORDER	MAX_PAGE_ORDER
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#elif KERNEL_VERSION(6, 4, 0) <= LINUX_VERSION_CODE
 #define RTSHM_MAX_ALLOC_ORDER	MAX_ORDER
 #else
 #define RTSHM_MAX_ALLOC_ORDER	(MAX_ORDER - 1)

@@ -23,6 +23,7 @@
 #include "compat.h"
 #include "rtshm_priv.h"
 
+/* Protects namespaces, names, ids and counters; see rtshm_priv.h. */
 DEFINE_MUTEX(rtshm_lock);
 
 static unsigned long max_bytes;

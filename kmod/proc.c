@@ -48,8 +48,8 @@ static void *rtshm_proc_find(struct seq_file *m, loff_t *pos)
 	return RTSHM_SUMMARY_TOKEN;
 }
 
+/* Takes rtshm_lock until rtshm_proc_stop(); seq_file copies out after that. */
 static void *rtshm_proc_start(struct seq_file *m, loff_t *pos)
-	__acquires(&rtshm_lock)
 {
 	struct rtshm_proc_state *st = m->private;
 
@@ -69,7 +69,6 @@ static void *rtshm_proc_next(struct seq_file *m, void *v, loff_t *pos)
 }
 
 static void rtshm_proc_stop(struct seq_file *m, void *v)
-	__releases(&rtshm_lock)
 {
 	mutex_unlock(&rtshm_lock);
 }

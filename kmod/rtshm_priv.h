@@ -88,6 +88,7 @@ struct rtshm_handle {
 
 static inline struct rtshm_seg *rtshm_handle_seg(struct rtshm_handle *h)
 {
+	/* pairs with the store in rtshm_handle_attach() */
 	return smp_load_acquire(&h->seg);
 }
 

@@ -48,8 +48,8 @@ static void rtshm_seg_free(struct rtshm_seg *seg)
 	kfree(seg);
 }
 
+/* Called by kref_put_mutex() with rtshm_lock held; drops it. */
 static void rtshm_entry_release(struct kref *ref)
-	__releases(&rtshm_lock)
 {
 	struct rtshm_entry *e = container_of(ref, struct rtshm_entry, ref);
 	struct rtshm_seg *seg = to_seg(e);
@@ -113,6 +113,7 @@ static void rtshm_handle_attach(struct rtshm_handle *h, struct rtshm_seg *seg,
 	h->flags = args->flags & RTSHM_BIND_WRITE;
 	args->id = seg->e.id;
 	args->size = rtshm_seg_size(seg);
+	/* pairs with rtshm_handle_seg(): readers see h->flags once h->seg is set */
 	smp_store_release(&h->seg, seg);
 }
 

@@ -189,6 +189,7 @@ TEST(bind_once_stat_and_mmap_need_binding)
 	CHECK_SYS(ioctl(fd, RTSHM_IOC_CREATE, &b));
 	CHECK_EQ(b.result, RTSHM_RESULT_CREATED);
 	b.result = 0;
+	b.id = 0;	/* out fields must be cleared before reuse */
 	CHECK_SYSERR(ioctl(fd, RTSHM_IOC_CREATE, &b), EBUSY);
 	b.flags = 0;
 	b.size = 0;
@@ -271,11 +272,12 @@ TEST(random_arguments)
 		cmd = rand_r(&seed) % 5 ? cmds[rand_r(&seed) % 4] : (unsigned long)rand_r(&seed);
 		ioctl(fd, cmd, buf);
 		if (rand_r(&seed) % 8 == 0) {
-			void *p = mmap(NULL, 4096 * (1 + rand_r(&seed) % 3),
+			size_t len = 4096 * (1 + rand_r(&seed) % 3);
+			void *p = mmap(NULL, len,
 				       rand_r(&seed) % 2 ? PROT_READ : PROT_READ | PROT_WRITE,
 				       MAP_SHARED, fd, 4096 * (rand_r(&seed) % 3));
 			if (p != MAP_FAILED)
-				munmap(p, 4096);
+				munmap(p, len);
 		}
 	}
 	close(fd);

@@ -13,6 +13,7 @@
 struct race_report {
 	int created[NAMES];	/* per name: how many racers were told "created" */
 	uint32_t id[RACERS][NAMES];
+	int done;		/* racers holding all their handles */
 };
 
 TEST(one_creator_per_name)
@@ -46,8 +47,10 @@ TEST(one_creator_per_name)
 						__atomic_fetch_add(&rep->created[n], 1, __ATOMIC_SEQ_CST);
 					rep->id[i][n] = r.id;
 				}
-				/* hold every handle until all racers are done */
-				usleep(200000);
+				/* hold every handle until every racer holds all of its own */
+				__atomic_fetch_add(&rep->done, 1, __ATOMIC_SEQ_CST);
+				while (__atomic_load_n(&rep->done, __ATOMIC_SEQ_CST) < RACERS)
+					usleep(1000);
 				for (n = 0; n < NAMES; n++)
 					rtshm_close(h[n]);
 				_exit(0);
@@ -64,7 +67,11 @@ TEST(one_creator_per_name)
 	}
 }
 
-/* Creators and closers interleave: every generation of a name has one creator. */
+/*
+ * Creators and closers interleave.  Only a creator writes, and only into the
+ * segment it was told it created: so a creator that finds its page already
+ * written was not the only creator of that generation.
+ */
 TEST(create_close_churn)
 {
 	int i, pids[4];
@@ -80,20 +87,19 @@ TEST(create_close_churn)
 			for (k = 0; k < 2000; k++) {
 				struct rtshm_result r;
 				int h = rtshm_create("churn", 4096, RTSHM_RDWR, 0600, &r);
-				unsigned char *p;
+				volatile int *p;
 
 				if (h < 0)
 					_exit(10);
 				if (rtshm_map(h, 0, 0, PROT_READ | PROT_WRITE, (void **)&p))
 					_exit(11);
 				if (r.created) {
-					/* a fresh generation is always zero */
 					if (p[0] != 0)
 						_exit(12);
+					p[0] = getpid();
 					__atomic_fetch_add(created, 1, __ATOMIC_SEQ_CST);
 				}
-				p[0] = 1;
-				rtshm_unmap(p, 4096);
+				rtshm_unmap((void *)p, 4096);
 				rtshm_close(h);
 			}
 			_exit(0);

@@ -1,14 +1,13 @@
 #!/bin/bash
 # Run the rtshm test programs on the real generic and PREEMPT_RT kernels.
 #
-#   tests/vm/check.sh --module generic=kmod/build-generic/rtshm.ko \
-#                     --module rt=kmod/build-rt/rtshm.ko \
-#                     --bindir build/tests/bin \
-#                     [--bindir rt=DIR] [--only generic|rt] [--sequential]
-#                     [--timeout SECONDS]
+#   tests/vm/check.sh [--module KEY=rtshm.ko]... [--bindir [KEY=]DIR]...
+#                     [--only generic|rt] [--sequential] [--timeout SECONDS]
 #
-# KEY in KEY=VALUE is a flavour (generic, rt) or a kernel release as printed
-# by tests/deps.sh --print-kvers. --bindir without KEY= applies to both.
+# KEY is a flavour (generic, rt) or a kernel release as printed by
+# tests/deps.sh --print-kvers; --bindir without KEY= applies to both.
+# Defaults follow the Makefile: build/kmod/<kver>/kmod/rtshm.ko and
+# build/tests/bin (so "make check" needs no arguments).
 # Each kernel boots its own VM (both at once unless --sequential) in check mode
 # (see mkinitramfs.sh for the guest protocol). Logs: build/vm/<flavour>-check.log.
 # The last line printed is "N passed, N failed[, N skipped]"; exit 0 only if
@@ -20,13 +19,17 @@ root=$(cd "$here/../.." && pwd)
 out=$root/build/vm
 
 usage() {
-    sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
-mapfile -t kvers < <("$root/tests/deps.sh" --print-kvers)
-declare -A kver=([generic]=${kvers[0]} [rt]=${kvers[1]})
+kvers=$("$root/tests/deps.sh" --print-kvers)   # generic, then RT
+declare -A kver=([generic]=${kvers%%$'\n'*} [rt]=${kvers##*$'\n'})
 declare -A module=() bindir=()
+for f in generic rt; do
+    module[$f]=$root/build/kmod/${kver[$f]}/kmod/rtshm.ko
+    bindir[$f]=$root/build/tests/bin
+done
 flavours=(generic rt) parallel=1 vm_timeout=1800
 
 # KEY=VALUE -> flavour name; prints nothing if KEY is unknown
@@ -61,11 +64,17 @@ while [ $# -gt 0 ]; do
 done
 
 mkdir -p "$out"
+# Two runs in one tree would overwrite each other's initramfs and logs.
+exec 9>"$out/.check.lock"
+if ! flock -n 9; then
+    echo "check: waiting for another check.sh in this tree to finish"
+    flock 9
+fi
 for f in "${flavours[@]}"; do
-    m=${module[$f]:-} b=${bindir[$f]:-}
-    if [ -z "$m" ] || [ -z "$b" ]; then
-        echo "check: need --module and --bindir for $f" >&2
-        exit 2
+    m=${module[$f]} b=${bindir[$f]}
+    if [ ! -f "$m" ] || [ ! -d "$b" ]; then
+        echo "check: missing $m or $b (run make vm-modules tests first)" >&2
+        exit 1
     fi
     # a module built for the other kernel would only fail inside the VM
     magic=$(modinfo -F vermagic "$m" | cut -d' ' -f1)
