@@ -34,17 +34,30 @@ extern "C" {
 #define RTSHM_ID_FIRST		1
 #define RTSHM_ID_LAST		65535
 
+/* Object types in the shared namespace (struct rtshm_object_info). */
+#define RTSHM_OBJ_SHM		1
+
 /* What a successful create or open found. */
 struct rtshm_result {
 	uint64_t size;		/* segment size: whole pages */
+	uint64_t serial;	/* never reused; see rtshm_open_serial() */
 	uint32_t id;		/* segment id, see rtshm_open_id() */
 	int created;		/* 1: this call made the segment; 0: it existed */
+};
+
+/* An object of the namespace, described without opening it. */
+struct rtshm_object_info {
+	uint64_t serial;
+	uint64_t size;		/* segments: size in bytes */
+	uint32_t id;
+	uint32_t type;		/* RTSHM_OBJ_* */
 };
 
 /* Description of a bound segment (rtshm_stat()). */
 struct rtshm_seg_info {
 	uint64_t size;
 	uint64_t phys_addr;	/* 0 unless the caller has CAP_SYS_ADMIN */
+	uint64_t serial;
 	uint32_t id;
 	uint32_t mode;		/* permission bits */
 	uint32_t uid;		/* creator's euid */
@@ -99,6 +112,45 @@ int rtshm_open(const char *name, unsigned int flags, struct rtshm_result *res);
  * Return: a handle, or -ENOENT, -EACCES, -EINVAL (id out of range or bad flags).
  */
 int rtshm_open_id(uint32_t id, unsigned int flags, struct rtshm_result *res);
+
+/**
+ * rtshm_open_serial() - open by id, only if it is still the object of @serial
+ *
+ * Ids are reused (as late as possible); serials never are.  A caller that
+ * kept (id, serial) can never reach a later object that got the same id.
+ * Return: a handle, or -ENOENT (gone or replaced), -EACCES, -EINVAL.
+ */
+int rtshm_open_serial(uint32_t id, uint64_t serial, unsigned int flags,
+		      struct rtshm_result *res);
+
+/**
+ * rtshm_lookup() - describe the object named @name, waiting for it to appear
+ * @timeout_ms: 0 = do not wait, < 0 = wait forever, else milliseconds
+ *
+ * The wait ends the moment the name is created or cataloged (the kernel
+ * wakes the caller; there is no polling).  Signals do not end it early.
+ * Return: 0, -ENOENT (absent and @timeout_ms == 0), -ETIMEDOUT, -EINVAL,
+ * -ENAMETOOLONG.
+ */
+int rtshm_lookup(const char *name, long timeout_ms, struct rtshm_object_info *info);
+
+/** rtshm_describe_id() - describe the object @id; -ENOENT if none */
+int rtshm_describe_id(uint32_t id, struct rtshm_object_info *info);
+
+/**
+ * rtshm_catalog() - give the unnamed segment of a read-write handle a name
+ *
+ * Return: 0, -EEXIST (name taken), -EBUSY (segment already named), -EPERM
+ * (read-only handle), -EINVAL, -ENAMETOOLONG.
+ */
+int rtshm_catalog(int handle, const char *name);
+
+/**
+ * rtshm_uncatalog() - remove a name; the object stays, reachable by id
+ *
+ * Return: 0, -ENOENT, -EACCES (no write permission on the object).
+ */
+int rtshm_uncatalog(const char *name);
 
 /**
  * rtshm_map() - map part or all of a segment, prefaulted

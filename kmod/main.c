@@ -93,7 +93,8 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 	info.abi_major = RTSHM_ABI_MAJOR;
 	info.abi_minor = RTSHM_ABI_MINOR;
 	info.features = RTSHM_FEAT_NAMES | RTSHM_FEAT_OPEN_BY_ID |
-			RTSHM_FEAT_PREFAULT;
+			RTSHM_FEAT_PREFAULT | RTSHM_FEAT_SERIAL |
+			RTSHM_FEAT_LOOKUP | RTSHM_FEAT_CATALOG;
 	info.max_segment_size = rtshm_max_segment_size();
 	info.max_bytes = rtshm_limit_bytes();
 	info.max_segments = rtshm_limit_segments();
@@ -103,17 +104,20 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 	return 0;
 }
 
-/* Names: 1..RTSHM_NAME_MAX bytes, any byte but '\' and NUL. */
-static int rtshm_copy_name(const struct rtshm_bind *args, char *name)
+/*
+ * Copy a name from user space into @buf (RTSHM_NAME_MAX + 1 bytes).
+ * Names are 1..RTSHM_NAME_MAX bytes, any byte but '\' and NUL; @len 0 is
+ * accepted here and means "unnamed" where a command allows it.
+ */
+static int rtshm_copy_name(u64 uptr, u32 len, char *buf)
 {
-	if (!args->name_len)
+	if (!len)
 		return 0;
-	if (args->name_len > RTSHM_NAME_MAX)
+	if (len > RTSHM_NAME_MAX)
 		return -ENAMETOOLONG;
-	if (copy_from_user(name, u64_to_user_ptr(args->name), args->name_len))
+	if (copy_from_user(buf, u64_to_user_ptr(uptr), len))
 		return -EFAULT;
-	if (memchr(name, '\0', args->name_len) ||
-	    memchr(name, '\\', args->name_len))
+	if (memchr(buf, '\0', len) || memchr(buf, '\\', len))
 		return -EINVAL;
 	return 0;
 }
@@ -128,15 +132,19 @@ static int rtshm_check_bind(unsigned int cmd, const struct rtshm_bind *args)
 		return -EINVAL;
 	if (cmd == RTSHM_IOC_CREATE) {
 		allowed |= RTSHM_BIND_EXCL;
-		if (args->mode & ~0777U || args->id)
+		if (args->mode & ~0777U || args->id || args->serial)
 			return -EINVAL;
 	} else {
-		allowed |= RTSHM_BIND_BY_ID;
+		allowed |= RTSHM_BIND_BY_ID | RTSHM_BIND_SERIAL;
 		if (args->mode || args->size)
 			return -EINVAL;
-		/* exactly one of a name and an id */
+		/* exactly one of a name and an id; a serial only with an id */
 		if (args->flags & RTSHM_BIND_BY_ID ? args->name_len || !args->id
 						   : !args->name_len || args->id)
+			return -EINVAL;
+		if (!(args->flags & RTSHM_BIND_SERIAL) != !args->serial ||
+		    (args->flags & RTSHM_BIND_SERIAL &&
+		     !(args->flags & RTSHM_BIND_BY_ID)))
 			return -EINVAL;
 	}
 	if (args->flags & ~allowed || args->result)
@@ -160,7 +168,7 @@ static long rtshm_ioctl_bind(struct rtshm_handle *h, unsigned int cmd,
 	name = kmalloc(RTSHM_NAME_MAX + 1, GFP_KERNEL);
 	if (!name)
 		return -ENOMEM;
-	ret = rtshm_copy_name(&args, name);
+	ret = rtshm_copy_name(args.name, args.name_len, name);
 	if (!ret)
 		ret = rtshm_bind(h, cmd, &args, name);
 	kfree(name);
@@ -191,6 +199,8 @@ static long rtshm_ioctl_stat(struct rtshm_handle *h, void __user *uarg)
 		return -ENOMEM;
 
 	e = &seg->e;
+	/* the name can change (catalog), so read it all under the lock */
+	mutex_lock(&rtshm_lock);
 	st->size = rtshm_seg_size(seg);
 	if (capable(CAP_SYS_ADMIN))
 		st->phys_addr = rtshm_seg_phys(seg);
@@ -206,10 +216,70 @@ static long rtshm_ioctl_stat(struct rtshm_handle *h, void __user *uarg)
 	st->name_len = e->name_len;
 	if (e->name)
 		memcpy(st->name, e->name, e->name_len);
+	st->serial = e->serial;
+	mutex_unlock(&rtshm_lock);
 
 	if (copy_to_user(uarg, st, sizeof(*st)))
 		ret = -EFAULT;
 	kfree(st);
+	return ret;
+}
+
+static long rtshm_ioctl_lookup(void __user *uarg)
+{
+	struct rtshm_lookup args;
+	char *name;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (!rtshm_reserved_zero(args.reserved, ARRAY_SIZE(args.reserved)) ||
+	    args.flags & ~RTSHM_LOOKUP_FLAGS || args.serial || args.size ||
+	    args.type)
+		return -EINVAL;
+	if (!(args.flags & RTSHM_LOOKUP_WAIT) && args.deadline_ns)
+		return -EINVAL;
+	if (args.flags & RTSHM_LOOKUP_BY_ID ?
+	    args.name_len || !args.id || args.flags & RTSHM_LOOKUP_WAIT :
+	    !args.name_len || args.id)
+		return -EINVAL;
+
+	name = kmalloc(RTSHM_NAME_MAX + 1, GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	ret = rtshm_copy_name(args.name, args.name_len, name);
+	if (!ret)
+		ret = rtshm_lookup(&args, name);
+	kfree(name);
+	if (ret)
+		return ret;
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
+
+static long rtshm_ioctl_catalog(struct rtshm_handle *h, unsigned int cmd,
+				void __user *uarg)
+{
+	struct rtshm_catalog args;
+	char *name;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (!rtshm_reserved_zero(args.reserved, ARRAY_SIZE(args.reserved)) ||
+	    args.flags || !args.name_len)
+		return -EINVAL;
+
+	name = kmalloc(RTSHM_NAME_MAX + 1, GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	ret = rtshm_copy_name(args.name, args.name_len, name);
+	if (!ret && cmd == RTSHM_IOC_CATALOG)
+		ret = rtshm_catalog(h, name, args.name_len);
+	else if (!ret)
+		ret = rtshm_uncatalog(name, args.name_len);
+	kfree(name);
 	return ret;
 }
 
@@ -227,6 +297,11 @@ static long rtshm_fop_ioctl(struct file *file, unsigned int cmd,
 		return rtshm_ioctl_bind(h, cmd, uarg);
 	case RTSHM_IOC_STAT:
 		return rtshm_ioctl_stat(h, uarg);
+	case RTSHM_IOC_LOOKUP:
+		return rtshm_ioctl_lookup(uarg);
+	case RTSHM_IOC_CATALOG:
+	case RTSHM_IOC_UNCATALOG:
+		return rtshm_ioctl_catalog(h, cmd, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -56,6 +56,7 @@ struct rtshm_entry {
 	u32 hash;
 	u32 type;			/* RTSHM_TYPE_* */
 	u32 id;
+	u64 serial;			/* never reused, unlike id */
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
@@ -99,7 +100,7 @@ u64 rtshm_limit_bytes(void);
 unsigned int rtshm_limit_segments(void);
 u64 rtshm_max_segment_size(void);
 
-/* names.c: namespaces, name hash, ids, permissions */
+/* names.c: namespaces, name hash, ids, permissions, lookup, catalog */
 struct rtshm_ns *rtshm_ns_current(bool create);
 struct rtshm_entry *rtshm_name_lookup(struct rtshm_ns *ns, const char *name,
 				      u32 len);
@@ -107,6 +108,9 @@ int rtshm_entry_publish(struct rtshm_ns *ns, struct rtshm_entry *e);
 struct rtshm_ns *rtshm_entry_unpublish(struct rtshm_entry *e);
 void rtshm_ns_free(struct rtshm_ns *ns);
 bool rtshm_may_access(struct rtshm_entry *e, u32 flags);
+int rtshm_lookup(struct rtshm_lookup *args, const char *name);
+int rtshm_catalog(struct rtshm_handle *h, const char *name, u32 len);
+int rtshm_uncatalog(const char *name, u32 len);
 void rtshm_names_exit(void);
 
 /* segment.c */

@@ -112,6 +112,7 @@ static void rtshm_handle_attach(struct rtshm_handle *h, struct rtshm_seg *seg,
 	atomic_inc(&seg->e.handles);
 	h->flags = args->flags & RTSHM_BIND_WRITE;
 	args->id = seg->e.id;
+	args->serial = seg->e.serial;
 	args->size = rtshm_seg_size(seg);
 	/* pairs with rtshm_handle_seg(): readers see h->flags once h->seg is set */
 	smp_store_release(&h->seg, seg);
@@ -274,6 +275,9 @@ static int rtshm_open(struct rtshm_handle *h, struct rtshm_bind *args,
 		e = xa_load(&ns->ids, args->id);
 	else
 		e = rtshm_name_lookup(ns, name, args->name_len);
+	/* a later object that reused the id is not the one asked for */
+	if (e && args->flags & RTSHM_BIND_SERIAL && e->serial != args->serial)
+		e = NULL;
 	if (e)
 		ret = rtshm_open_entry(h, e, args);
 out_unlock:

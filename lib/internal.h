@@ -15,4 +15,10 @@ int rtshm_dev_open(void);
 /* ioctl() returning -errno, retried on EINTR. */
 int rtshm_dev_ioctl(int fd, unsigned long cmd, void *arg);
 
+/*
+ * Check a C-string name and store it as the kernel's (pointer, length).
+ * NULL and "" give length 0.  Return: 0 or -ENAMETOOLONG.
+ */
+int rtshm_name_arg(const char *name, __u64 *ptr, __u32 *len);
+
 #endif

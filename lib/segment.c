@@ -14,6 +14,7 @@ static void rtshm_fill_result(const struct rtshm_bind *b,
 	if (!res)
 		return;
 	res->size = b->size;
+	res->serial = b->serial;
 	res->id = b->id;
 	res->created = b->result == RTSHM_RESULT_CREATED;
 }
@@ -38,13 +39,7 @@ static int rtshm_bind_fd(unsigned long cmd, struct rtshm_bind *b,
 
 static int rtshm_set_name(struct rtshm_bind *b, const char *name)
 {
-	size_t len = name ? strnlen(name, RTSHM_NAME_MAX_LEN + 1) : 0;
-
-	if (len > RTSHM_NAME_MAX_LEN)
-		return -ENAMETOOLONG;
-	b->name = (__u64)(uintptr_t)name;
-	b->name_len = (__u32)len;
-	return 0;
+	return rtshm_name_arg(name, &b->name, &b->name_len);
 }
 
 static __u32 rtshm_bind_flags(unsigned int flags)
@@ -97,8 +92,8 @@ RTSHM_EXPORT int rtshm_open(const char *name, unsigned int flags,
 	return rtshm_bind_fd(RTSHM_IOC_OPEN, &b, res);
 }
 
-RTSHM_EXPORT int rtshm_open_id(uint32_t id, unsigned int flags,
-			       struct rtshm_result *res)
+static int rtshm_open_by_id(uint32_t id, uint64_t serial, unsigned int flags,
+			    struct rtshm_result *res)
 {
 	struct rtshm_bind b;
 
@@ -106,9 +101,27 @@ RTSHM_EXPORT int rtshm_open_id(uint32_t id, unsigned int flags,
 		return -EINVAL;
 	memset(&b, 0, sizeof(b));
 	b.flags = rtshm_bind_flags(flags) | RTSHM_BIND_BY_ID;
+	if (serial)
+		b.flags |= RTSHM_BIND_SERIAL;
 	b.type = RTSHM_TYPE_SHM;
 	b.id = id;
+	b.serial = serial;
 	return rtshm_bind_fd(RTSHM_IOC_OPEN, &b, res);
+}
+
+RTSHM_EXPORT int rtshm_open_id(uint32_t id, unsigned int flags,
+			       struct rtshm_result *res)
+{
+	return rtshm_open_by_id(id, 0, flags, res);
+}
+
+RTSHM_EXPORT int rtshm_open_serial(uint32_t id, uint64_t serial,
+				   unsigned int flags, struct rtshm_result *res)
+{
+	/* serials start at 1, so 0 cannot name anything */
+	if (!serial)
+		return -ENOENT;
+	return rtshm_open_by_id(id, serial, flags, res);
 }
 
 RTSHM_EXPORT int rtshm_stat(int handle, struct rtshm_seg_info *info)
@@ -128,6 +141,7 @@ RTSHM_EXPORT int rtshm_stat(int handle, struct rtshm_seg_info *info)
 	memset(info, 0, sizeof(*info));
 	info->size = st.size;
 	info->phys_addr = st.phys_addr;
+	info->serial = st.serial;
 	info->id = st.id;
 	info->mode = st.mode;
 	info->uid = st.uid;

@@ -32,6 +32,20 @@ static void *readonly_page(void)
 	return p;
 }
 
+static int lookup_err(struct rtshm_lookup l)
+{
+	int fd = dev(), ret;
+
+	ret = ioctl(fd, RTSHM_IOC_LOOKUP, &l) ? errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int catalog_err(int fd, unsigned long cmd, struct rtshm_catalog c)
+{
+	return ioctl(fd, cmd, &c) ? errno : 0;
+}
+
 static struct rtshm_bind good_create(const char *name)
 {
 	struct rtshm_bind b;
@@ -100,12 +114,17 @@ TEST(bad_fields)
 	struct rtshm_bind b;
 	unsigned int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < sizeof(b.reserved) / sizeof(b.reserved[0]); i++) {
 		b = good_create("r");
 		b.reserved[i] = 1ULL << (i * 16);
 		BAD_CREATE(b, EINVAL);
 	}
-	for (i = 3; i < 32; i++) {
+	b = good_create("s");
+	b.serial = 1;
+	BAD_CREATE(b, EINVAL);
+	b.flags |= RTSHM_BIND_SERIAL;
+	BAD_CREATE(b, EINVAL);
+	for (i = 4; i < 32; i++) {
 		b = good_create("f");
 		b.flags |= 1U << i;
 		BAD_CREATE(b, EINVAL);
@@ -169,10 +188,100 @@ TEST(bad_fields)
 	b.flags = RTSHM_BIND_BY_ID;
 	b.id = 70000;
 	BAD_OPEN(b, ENOENT);
+	b.id = 1;
+	b.serial = 5;
+	BAD_OPEN(b, EINVAL);	/* serial without RTSHM_BIND_SERIAL */
+	b.flags |= RTSHM_BIND_SERIAL;
+	b.serial = 0;
+	BAD_OPEN(b, EINVAL);	/* RTSHM_BIND_SERIAL without a serial */
+	b.serial = 5;
+	BAD_OPEN(b, ENOENT);
+	b = good_create("n");
+	b.size = 0;
+	b.mode = 0;
+	b.flags = RTSHM_BIND_SERIAL;
+	b.serial = 5;
+	BAD_OPEN(b, EINVAL);	/* a serial needs an id, not a name */
 	b = good_create("absent");
 	b.size = 0;
 	b.mode = 0;
 	BAD_OPEN(b, ENOENT);
+	CHECK_EQ(t_proc_segments(), 0);
+}
+
+TEST(lookup_and_catalog_fields)
+{
+	struct rtshm_lookup l;
+	struct rtshm_catalog c;
+	unsigned int i;
+	int fd;
+
+	memset(&l, 0, sizeof(l));
+	l.name = (uintptr_t)"absent";
+	l.name_len = 6;
+	CHECK_EQ(lookup_err(l), ENOENT);
+	for (i = 0; i < 4; i++) {
+		struct rtshm_lookup bad = l;
+
+		bad.reserved[i] = 1;
+		CHECK_EQ(lookup_err(bad), EINVAL);
+	}
+	l.flags = 1U << 2;
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.flags = 0;
+	l.deadline_ns = 1;	/* a deadline without RTSHM_LOOKUP_WAIT */
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.deadline_ns = 0;
+	l.serial = 1;		/* out fields must be zero on input */
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.serial = 0;
+	l.flags = RTSHM_LOOKUP_BY_ID;	/* id lookup with a name */
+	l.id = 1;
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.name_len = 0;
+	l.flags = RTSHM_LOOKUP_BY_ID | RTSHM_LOOKUP_WAIT;	/* ids cannot be waited for */
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.flags = RTSHM_LOOKUP_BY_ID;
+	l.id = 0;
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.id = 65535;
+	CHECK_EQ(lookup_err(l), ENOENT);
+	l.flags = 0;
+	l.id = 0;
+	CHECK_EQ(lookup_err(l), EINVAL);	/* neither name nor id */
+	l.name = (uintptr_t)KERNEL_ADDR;
+	l.name_len = 4;
+	CHECK_EQ(lookup_err(l), EFAULT);
+	l.name_len = RTSHM_NAME_MAX + 1;
+	CHECK_EQ(lookup_err(l), ENAMETOOLONG);
+	l.flags = RTSHM_LOOKUP_WAIT;
+	l.name = (uintptr_t)"absent";
+	l.name_len = 6;
+	l.deadline_ns = 1;	/* long past */
+	CHECK_EQ(lookup_err(l), ETIMEDOUT);
+
+	fd = dev();
+	memset(&c, 0, sizeof(c));
+	c.name = (uintptr_t)"cat";
+	c.name_len = 3;
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_CATALOG, c), ENOTCONN);
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_UNCATALOG, c), ENOENT);
+	c.flags = 1;
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_CATALOG, c), EINVAL);
+	c.flags = 0;
+	c.reserved[1] = 1;
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_UNCATALOG, c), EINVAL);
+	c.reserved[1] = 0;
+	c.name_len = 0;
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_CATALOG, c), EINVAL);
+	c.name = (uintptr_t)"a\\b";
+	c.name_len = 3;
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_UNCATALOG, c), EINVAL);
+	c.name = (uintptr_t)KERNEL_ADDR;
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_CATALOG, c), EFAULT);
+	CHECK_SYSERR(ioctl(fd, RTSHM_IOC_LOOKUP, NULL), EFAULT);
+	CHECK_SYSERR(ioctl(fd, RTSHM_IOC_CATALOG, NULL), EFAULT);
+	close(fd);
 	CHECK_EQ(t_proc_segments(), 0);
 }
 
@@ -190,6 +299,7 @@ TEST(bind_once_stat_and_mmap_need_binding)
 	CHECK_EQ(b.result, RTSHM_RESULT_CREATED);
 	b.result = 0;
 	b.id = 0;	/* out fields must be cleared before reuse */
+	b.serial = 0;
 	CHECK_SYSERR(ioctl(fd, RTSHM_IOC_CREATE, &b), EBUSY);
 	b.flags = 0;
 	b.size = 0;
@@ -240,6 +350,7 @@ TEST(random_arguments)
 {
 	static const unsigned long cmds[] = {
 		RTSHM_IOC_GET_INFO, RTSHM_IOC_CREATE, RTSHM_IOC_OPEN, RTSHM_IOC_STAT,
+		RTSHM_IOC_LOOKUP, RTSHM_IOC_CATALOG, RTSHM_IOC_UNCATALOG,
 	};
 	unsigned char buf[512];
 	unsigned int seed = 12345;
@@ -269,7 +380,20 @@ TEST(random_arguments)
 			b->result = 0;
 			memset(b->reserved, 0, sizeof(b->reserved));
 		}
-		cmd = rand_r(&seed) % 5 ? cmds[rand_r(&seed) % 4] : (unsigned long)rand_r(&seed);
+		if (i % 4 == 1) {
+			/* plausible lookups and catalogs, never waiting long */
+			struct rtshm_lookup *l = (struct rtshm_lookup *)buf;
+
+			l->name = (uintptr_t)(buf + 128);
+			l->name_len %= 8;
+			l->flags &= RTSHM_LOOKUP_FLAGS;
+			l->deadline_ns = l->flags & RTSHM_LOOKUP_WAIT ? 1 : 0;
+			l->id %= 8;
+			l->serial = l->size = 0;
+			l->type = 0;
+			memset(l->reserved, 0, sizeof(l->reserved));
+		}
+		cmd = rand_r(&seed) % 5 ? cmds[rand_r(&seed) % 7] : (unsigned long)rand_r(&seed);
 		ioctl(fd, cmd, buf);
 		if (rand_r(&seed) % 8 == 0) {
 			size_t len = 4096 * (1 + rand_r(&seed) % 3);

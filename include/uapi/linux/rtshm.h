@@ -26,7 +26,7 @@
  * adds commands, flags or feature bits.
  */
 #define RTSHM_ABI_MAJOR		1
-#define RTSHM_ABI_MINOR		0
+#define RTSHM_ABI_MINOR		1
 
 /* Longest name in bytes, without a terminating NUL. */
 #define RTSHM_NAME_MAX		255
@@ -42,6 +42,9 @@
 #define RTSHM_FEAT_NAMES	(1ULL << 0)	/* named create/open */
 #define RTSHM_FEAT_OPEN_BY_ID	(1ULL << 1)	/* RTSHM_BIND_BY_ID */
 #define RTSHM_FEAT_PREFAULT	(1ULL << 2)	/* mmap never faults later */
+#define RTSHM_FEAT_SERIAL	(1ULL << 3)	/* serials, RTSHM_BIND_SERIAL (1.1) */
+#define RTSHM_FEAT_LOOKUP	(1ULL << 4)	/* RTSHM_IOC_LOOKUP (1.1) */
+#define RTSHM_FEAT_CATALOG	(1ULL << 5)	/* RTSHM_IOC_CATALOG/UNCATALOG (1.1) */
 
 /**
  * struct rtshm_info - module description, from RTSHM_IOC_GET_INFO
@@ -71,7 +74,9 @@ struct rtshm_info {
 #define RTSHM_BIND_WRITE	(1U << 0)	/* read-write handle (else read-only) */
 #define RTSHM_BIND_EXCL		(1U << 1)	/* CREATE: fail with EEXIST if the name exists */
 #define RTSHM_BIND_BY_ID	(1U << 2)	/* OPEN: look up @id, not @name */
-#define RTSHM_BIND_FLAGS	(RTSHM_BIND_WRITE | RTSHM_BIND_EXCL | RTSHM_BIND_BY_ID)
+#define RTSHM_BIND_SERIAL	(1U << 3)	/* OPEN by id: only if @serial matches */
+#define RTSHM_BIND_FLAGS	(RTSHM_BIND_WRITE | RTSHM_BIND_EXCL | \
+				 RTSHM_BIND_BY_ID | RTSHM_BIND_SERIAL)
 
 /* Results of struct rtshm_bind. */
 #define RTSHM_RESULT_CREATED	1	/* a new segment was made */
@@ -88,6 +93,8 @@ struct rtshm_info {
  * @mode:	in: CREATE: permission bits (0777 mask), like shmget()
  * @id:		in: OPEN with RTSHM_BIND_BY_ID: the id.  out: the segment's id.
  * @result:	out: RTSHM_RESULT_*
+ * @serial:	in: OPEN with RTSHM_BIND_SERIAL: the expected serial, else 0.
+ *		out: the segment's serial, unique for the module's lifetime.
  * @reserved:	zero
  *
  * CREATE makes the segment, or opens the existing one of that name (unless
@@ -98,6 +105,8 @@ struct rtshm_info {
  * (permissions), ENOENT (OPEN: no such name or id), EEXIST (EXCL),
  * ENOMEM (size above the largest segment, the byte limit, or no memory),
  * ENOSPC (segment limit or no free id), EBUSY (file already bound).
+ * Ids are reused (late); serials never are, so an id plus RTSHM_BIND_SERIAL
+ * can never reach a later object that got the same id (ENOENT instead).
  */
 struct rtshm_bind {
 	__u64 name;
@@ -108,7 +117,8 @@ struct rtshm_bind {
 	__u32 mode;
 	__u32 id;
 	__u32 result;
-	__u64 reserved[4];
+	__u64 serial;
+	__u64 reserved[3];
 };
 
 /**
@@ -126,6 +136,7 @@ struct rtshm_bind {
  * @mappings:	live mappings (vmas) of the segment
  * @name_len:	bytes of @name, 0 if unnamed
  * @name:	the name, NUL-terminated
+ * @serial:	the segment's serial
  * @reserved:	zero
  *
  * ENOTCONN if the file is not bound yet.
@@ -144,7 +155,69 @@ struct rtshm_stat {
 	__u32 mappings;
 	__u32 name_len;
 	char name[RTSHM_NAME_MAX + 1];
+	__u64 serial;
+	__u64 reserved[3];
+};
+
+/* Flags of struct rtshm_lookup. */
+#define RTSHM_LOOKUP_WAIT	(1U << 0)	/* wait until @deadline_ns for the name */
+#define RTSHM_LOOKUP_BY_ID	(1U << 1)	/* describe @id instead of a name */
+#define RTSHM_LOOKUP_FLAGS	(RTSHM_LOOKUP_WAIT | RTSHM_LOOKUP_BY_ID)
+
+/* @deadline_ns value that never expires. */
+#define RTSHM_WAIT_FOREVER	(~0ULL)
+
+/**
+ * struct rtshm_lookup - argument of RTSHM_IOC_LOOKUP
+ * @name:	in: user pointer to the name (not with RTSHM_LOOKUP_BY_ID)
+ * @deadline_ns: in: with RTSHM_LOOKUP_WAIT, absolute CLOCK_MONOTONIC time
+ *		to give up, or RTSHM_WAIT_FOREVER; else 0
+ * @serial:	out: the object's serial
+ * @size:	out: the segment's size
+ * @name_len:	in: bytes at @name, 1..RTSHM_NAME_MAX
+ * @flags:	in: RTSHM_LOOKUP_*
+ * @id:		in: with RTSHM_LOOKUP_BY_ID, the id (else 0).  out: the id.
+ * @type:	out: RTSHM_TYPE_*
+ * @reserved:	zero
+ *
+ * Describes an object of the caller's IPC namespace without opening it.
+ * Waiting sleeps until the name is created or cataloged (woken by that
+ * event, not by polling), a signal (the call restarts with the same
+ * deadline), or the deadline.  Works on any open file, bound or not.
+ * Errors: ENOENT (absent, no wait), ETIMEDOUT (deadline passed), EINVAL,
+ * ENAMETOOLONG, EFAULT.
+ */
+struct rtshm_lookup {
+	__u64 name;
+	__u64 deadline_ns;
+	__u64 serial;
+	__u64 size;
+	__u32 name_len;
+	__u32 flags;
+	__u32 id;
+	__u32 type;
 	__u64 reserved[4];
+};
+
+/**
+ * struct rtshm_catalog - argument of RTSHM_IOC_CATALOG and RTSHM_IOC_UNCATALOG
+ * @name:	in: user pointer to the name
+ * @name_len:	in: bytes at @name, 1..RTSHM_NAME_MAX
+ * @flags:	in: zero
+ * @reserved:	zero
+ *
+ * CATALOG names the unnamed segment of a read-write handle (EBUSY if it
+ * already has a name, EEXIST if the name is taken, EPERM for a read-only
+ * handle, ENOTCONN if unbound) and wakes RTSHM_IOC_LOOKUP waiters.
+ * UNCATALOG removes @name from whatever object holds it, which stays alive
+ * and reachable by id (ENOENT if absent, EACCES without write permission);
+ * it works on any open file.  A name never keeps an object alive.
+ */
+struct rtshm_catalog {
+	__u64 name;
+	__u32 name_len;
+	__u32 flags;
+	__u64 reserved[2];
 };
 
 #define RTSHM_IOC_MAGIC		0xB8
@@ -153,5 +226,8 @@ struct rtshm_stat {
 #define RTSHM_IOC_CREATE	_IOWR(RTSHM_IOC_MAGIC, 0x01, struct rtshm_bind)
 #define RTSHM_IOC_OPEN		_IOWR(RTSHM_IOC_MAGIC, 0x02, struct rtshm_bind)
 #define RTSHM_IOC_STAT		_IOR(RTSHM_IOC_MAGIC, 0x03, struct rtshm_stat)
+#define RTSHM_IOC_LOOKUP	_IOWR(RTSHM_IOC_MAGIC, 0x04, struct rtshm_lookup)
+#define RTSHM_IOC_CATALOG	_IOW(RTSHM_IOC_MAGIC, 0x05, struct rtshm_catalog)
+#define RTSHM_IOC_UNCATALOG	_IOW(RTSHM_IOC_MAGIC, 0x06, struct rtshm_catalog)
 
 #endif /* _UAPI_LINUX_RTSHM_H */

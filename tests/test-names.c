@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Waiting lookups, ids and serials, catalog and uncatalog. */
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rtshm.h"
+#include "harness.h"
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Fork a child that sleeps @delay_ms, creates @name and holds it @hold_ms. */
+static int create_later(const char *name, int delay_ms, int hold_ms)
+{
+	int pid = fork();
+
+	if (pid == 0) {
+		usleep(delay_ms * 1000);
+		if (rtshm_create(name, 8192, RTSHM_RDWR, 0600, NULL) < 0)
+			_exit(1);
+		usleep(hold_ms * 1000);
+		_exit(0);
+	}
+	return pid;
+}
+
+TEST(lookup_describes_without_opening)
+{
+	const char *name = t_name("l");
+	struct rtshm_object_info info;
+	struct rtshm_result r;
+	int h;
+
+	h = CHECK_OK(rtshm_create(name, 5000, RTSHM_RDWR, 0600, &r));
+	CHECK_OK(rtshm_lookup(name, 0, &info));
+	CHECK_EQ(info.id, r.id);
+	CHECK_EQ(info.serial, r.serial);
+	CHECK_EQ(info.size, 8192);
+	CHECK_EQ(info.type, RTSHM_OBJ_SHM);
+	CHECK_OK(rtshm_describe_id(r.id, &info));
+	CHECK_EQ(info.serial, r.serial);
+	rtshm_close(h);
+	CHECK_ERR(rtshm_lookup(name, 0, &info), ENOENT);
+	CHECK_ERR(rtshm_describe_id(r.id, &info), ENOENT);
+	CHECK_ERR(rtshm_lookup("", 0, &info), EINVAL);
+	CHECK_ERR(rtshm_lookup(name, 0, NULL), EINVAL);
+}
+
+TEST(lookup_waits_for_creation)
+{
+	const char *name = t_name("w");
+	struct rtshm_object_info info;
+	long start, waited;
+	int pid;
+
+	pid = create_later(name, 500, 2000);
+	start = now_ms();
+	CHECK_OK(rtshm_lookup(name, 60000, &info));
+	waited = now_ms() - start;
+	CHECK(waited >= 400);		/* it really waited for the creator */
+	CHECK(waited < 30000);		/* and was woken, not timed out */
+	CHECK_EQ(info.size, 8192);
+	CHECK_EQ(t_wait(pid), 0);
+}
+
+TEST(lookup_waits_forever_until_created)
+{
+	const char *name = t_name("f");
+	struct rtshm_object_info info;
+	int pid;
+
+	pid = create_later(name, 300, 1000);
+	CHECK_OK(rtshm_lookup(name, -1, &info));
+	CHECK_EQ(t_wait(pid), 0);
+}
+
+TEST(lookup_times_out)
+{
+	struct rtshm_object_info info;
+	long start = now_ms();
+
+	CHECK_ERR(rtshm_lookup(t_name("never"), 300, &info), ETIMEDOUT);
+	CHECK(now_ms() - start >= 300);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A signal without SA_RESTART does not cut the wait short. */
+TEST(lookup_wait_survives_signals)
+{
+	struct sigaction sa;
+	struct rtshm_object_info info;
+	long start;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	ualarm(100000, 100000);
+	start = now_ms();
+	CHECK_ERR(rtshm_lookup(t_name("sig"), 800, &info), ETIMEDOUT);
+	ualarm(0, 0);
+	CHECK(now_ms() - start >= 800);
+}
+
+TEST(lookup_woken_by_catalog)
+{
+	const char *name = t_name("c");
+	struct rtshm_object_info info;
+	struct rtshm_result r;
+	int h, pid;
+
+	h = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, &r));
+	pid = fork();
+	if (pid == 0) {
+		struct rtshm_object_info got;
+
+		if (rtshm_lookup(name, 60000, &got) || got.id != r.id)
+			_exit(1);
+		_exit(0);
+	}
+	usleep(300000);
+	CHECK_OK(rtshm_catalog(h, name));
+	CHECK_EQ(t_wait(pid), 0);
+	CHECK_OK(rtshm_lookup(name, 0, &info));
+	rtshm_close(h);
+}
+
+TEST(serials_are_never_reused)
+{
+	struct rtshm_result a, b;
+	int ha, hb;
+
+	ha = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, &a));
+	hb = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, &b));
+	CHECK(b.serial > a.serial);
+	rtshm_close(CHECK_OK(rtshm_open_serial(a.id, a.serial, RTSHM_RDWR, NULL)));
+	/* a live id with another object's serial is refused */
+	CHECK_ERR(rtshm_open_serial(b.id, a.serial, RTSHM_RDWR, NULL), ENOENT);
+	CHECK_ERR(rtshm_open_serial(a.id, 0, RTSHM_RDWR, NULL), ENOENT);
+	rtshm_close(ha);
+	CHECK_ERR(rtshm_open_serial(a.id, a.serial, RTSHM_RDWR, NULL), ENOENT);
+	rtshm_close(hb);
+}
+
+TEST(catalog_and_uncatalog)
+{
+	char name[128];
+	struct rtshm_seg_info info;
+	struct rtshm_result r, o;
+	int h, ro, other, named;
+
+	snprintf(name, sizeof(name), "%s", t_name("cat"));	/* t_name() reuses its buffer */
+	h = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0644, &r));
+	ro = CHECK_OK(rtshm_open_id(r.id, RTSHM_RDONLY, NULL));
+	CHECK_ERR(rtshm_catalog(ro, name), EPERM);
+	CHECK_OK(rtshm_catalog(h, name));
+	CHECK_ERR(rtshm_catalog(h, "second.name"), EBUSY);
+	rtshm_close(CHECK_OK(rtshm_open(name, RTSHM_RDWR, &o)));
+	CHECK_EQ(o.id, r.id);
+	CHECK_OK(rtshm_stat(ro, &info));
+	CHECK(!strcmp(info.name, name));
+
+	other = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, NULL));
+	CHECK_ERR(rtshm_catalog(other, name), EEXIST);
+	named = CHECK_OK(rtshm_create(t_name("named"), 4096, RTSHM_RDWR, 0600, NULL));
+	CHECK_ERR(rtshm_catalog(named, t_name("alias")), EBUSY);
+	CHECK_ERR(rtshm_catalog(h, "bad\\name"), EINVAL);
+
+	/* uncatalog: the name goes, the segment stays */
+	CHECK_OK(rtshm_uncatalog(name));
+	CHECK_ERR(rtshm_open(name, RTSHM_RDWR, NULL), ENOENT);
+	CHECK_ERR(rtshm_uncatalog(name), ENOENT);
+	CHECK_OK(rtshm_stat(h, &info));
+	CHECK_EQ(info.name_len, 0);
+	CHECK(!strncmp(strchr(t_proc_line(r.id), ' '), " - ", 3));
+	rtshm_close(CHECK_OK(rtshm_open_id(r.id, RTSHM_RDWR, NULL)));
+
+	/* the freed name can be given to another segment */
+	CHECK_OK(rtshm_catalog(other, name));
+	rtshm_close(other);
+	/* a name never keeps its object alive */
+	CHECK_ERR(rtshm_open(name, RTSHM_RDWR, NULL), ENOENT);
+	rtshm_close(named);
+	rtshm_close(ro);
+	rtshm_close(h);
+	CHECK_EQ(t_proc_segments(), 0);
+}
+
+static int uncatalog_as_user(void *arg)
+{
+	return rtshm_uncatalog(arg) == -EACCES ? 0 : 1;
+}
+
+TEST(uncatalog_needs_write_permission)
+{
+	const char *name = t_name("perm");
+	int h = CHECK_OK(rtshm_create(name, 4096, RTSHM_RDWR, 0644, NULL));
+
+	CHECK_EQ(t_run_as(1001, 1001, -1, uncatalog_as_user, (void *)name), 0);
+	rtshm_close(CHECK_OK(rtshm_open(name, RTSHM_RDONLY, NULL)));
+	rtshm_close(h);
+}
