@@ -128,7 +128,7 @@ vm-modules: deps
 
 check: deps
 	$(MAKE) --no-print-directory vm-modules lib tests
-	tests/vm/check.sh
+	tests/check.sh
 
 demo: deps
 	$(MAKE) --no-print-directory vm-modules lib tests

@@ -1,0 +1,39 @@
+#!/bin/bash
+# The whole test suite (`make check`): static checks of the module, then every
+# test program on Debian's generic and PREEMPT_RT kernels in QEMU.  The last
+# line is the summary "N passed, N failed"; exit 0 only if nothing failed.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+mapfile -t kvers < <(tests/deps.sh --print-kvers)
+mkdir -p build
+
+static_log=build/static-results.txt
+tests/static-checks.sh | tee "$static_log"
+
+vm_log=build/vm-results.txt
+tests/vm/check.sh \
+	--module "generic=build/kmod/${kvers[0]}/kmod/rtshm.ko" \
+	--module "rt=build/kmod/${kvers[1]}/kmod/rtshm.ko" \
+	--bindir build/tests/bin 2>&1 | tee "$vm_log"
+
+s_pass=$(grep -c '^RTSHM-RESULT PASS' "$static_log")
+s_fail=$(grep -c '^RTSHM-RESULT FAIL' "$static_log")
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$vm_log" | tail -n 1)
+if [ -z "$summary" ]; then
+	echo "check: the VM run printed no summary" >&2
+	v_pass=0 v_fail=1 v_skip=0
+else
+	v_pass=$(echo "$summary" | sed -E 's/^([0-9]+) passed.*/\1/')
+	v_fail=$(echo "$summary" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+	v_skip=$(echo "$summary" | sed -nE 's/.*, ([0-9]+) skipped.*/\1/p')
+fi
+passed=$((s_pass + v_pass))
+failed=$((s_fail + v_fail))
+if [ -n "${v_skip:-}" ] && [ "${v_skip:-0}" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $v_skip skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
