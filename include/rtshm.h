@@ -77,6 +77,7 @@ struct rtshm_module_info {
 	uint64_t features;
 	uint64_t max_segment_size;	/* largest single segment */
 	uint64_t max_bytes;		/* bytes per IPC namespace */
+	uint64_t max_user_bytes;	/* bytes one user may create, all namespaces */
 	uint32_t max_segments;		/* segments per IPC namespace */
 	uint32_t name_max;
 };
@@ -92,7 +93,8 @@ struct rtshm_module_info {
  * Return: a handle (fd >= 0), or -EINVAL (size 0, bad flags or mode, or a
  * '\' in @name), -ENAMETOOLONG, -EEXIST (RTSHM_EXCL), -EMEDIUMTYPE (the
  * name belongs to another object type), -EACCES, -ENOMEM (larger than the
- * largest segment or the byte limit, or no memory), -ENOSPC (segment limit).
+ * largest segment or the byte limit, or no memory), -EDQUOT (the user's
+ * quota, see max_user_bytes), -ENOSPC (segment limit).
  */
 int rtshm_create(const char *name, uint64_t size, unsigned int flags,
 		 mode_t mode, struct rtshm_result *res);

@@ -31,6 +31,11 @@ module_param(max_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_bytes,
 		 "Bytes of all segments of one IPC namespace (0 = half of RAM)");
 
+static unsigned long max_user_bytes;
+module_param(max_user_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_user_bytes,
+		 "Bytes of all segments one user creates, in all IPC namespaces (0 = a quarter of RAM)");
+
 static unsigned int max_segments = 4096;
 module_param(max_segments, uint, 0644);
 MODULE_PARM_DESC(max_segments,
@@ -41,6 +46,13 @@ u64 rtshm_limit_bytes(void)
 	u64 limit = READ_ONCE(max_bytes);
 
 	return limit ? limit : ((u64)totalram_pages() << PAGE_SHIFT) / 2;
+}
+
+u64 rtshm_limit_user_bytes(void)
+{
+	u64 limit = READ_ONCE(max_user_bytes);
+
+	return limit ? limit : ((u64)totalram_pages() << PAGE_SHIFT) / 4;
 }
 
 unsigned int rtshm_limit_segments(void)
@@ -98,6 +110,7 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 	info.max_segment_size = rtshm_max_segment_size();
 	info.max_bytes = rtshm_limit_bytes();
 	info.max_segments = rtshm_limit_segments();
+	info.max_user_bytes = rtshm_limit_user_bytes();
 	info.name_max = RTSHM_NAME_MAX;
 	if (copy_to_user(uarg, &info, sizeof(info)))
 		return -EFAULT;
@@ -352,6 +365,7 @@ static void __exit rtshm_exit(void)
 	misc_deregister(&rtshm_misc);
 	rtshm_proc_exit();
 	rtshm_names_exit();
+	rtshm_quota_exit();
 }
 
 module_init(rtshm_init);

@@ -97,6 +97,7 @@ extern struct mutex rtshm_lock;
 
 /* module parameters (main.c) */
 u64 rtshm_limit_bytes(void);
+u64 rtshm_limit_user_bytes(void);
 unsigned int rtshm_limit_segments(void);
 u64 rtshm_max_segment_size(void);
 
@@ -112,6 +113,12 @@ int rtshm_lookup(struct rtshm_lookup *args, const char *name);
 int rtshm_catalog(struct rtshm_handle *h, const char *name, u32 len);
 int rtshm_uncatalog(const char *name, u32 len);
 void rtshm_names_exit(void);
+
+/* quota.c: bytes per creating user, across namespaces */
+int rtshm_user_check(kuid_t uid, unsigned long pages);
+int rtshm_user_charge(kuid_t uid, unsigned long pages);
+void rtshm_user_uncharge(kuid_t uid, unsigned long pages);
+void rtshm_quota_exit(void);
 
 /* segment.c */
 int rtshm_bind(struct rtshm_handle *h, unsigned int cmd,

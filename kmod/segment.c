@@ -57,6 +57,7 @@ static void rtshm_entry_release(struct kref *ref)
 
 	e->ns->nr_segments--;
 	e->ns->bytes -= rtshm_seg_size(seg);
+	rtshm_user_uncharge(e->uid, seg->nr_pages);
 	dead_ns = rtshm_entry_unpublish(e);
 	mutex_unlock(&rtshm_lock);
 
@@ -144,13 +145,16 @@ static int rtshm_check_new_size(u64 size)
 	return 0;
 }
 
+/* Namespace limits (@ns may be NULL: empty) and the creator's quota. */
 static int rtshm_check_limits(struct rtshm_ns *ns, u64 bytes)
 {
-	if (ns->nr_segments >= rtshm_limit_segments())
+	u64 ns_bytes = ns ? ns->bytes : 0;
+
+	if (ns && ns->nr_segments >= rtshm_limit_segments())
 		return -ENOSPC;
-	if (bytes > rtshm_limit_bytes() || ns->bytes > rtshm_limit_bytes() - bytes)
+	if (bytes > rtshm_limit_bytes() || ns_bytes > rtshm_limit_bytes() - bytes)
 		return -ENOMEM;
-	return 0;
+	return rtshm_user_check(current_euid(), bytes >> PAGE_SHIFT);
 }
 
 /*
@@ -200,10 +204,9 @@ static int rtshm_create(struct rtshm_handle *h, struct rtshm_bind *args,
 	ret = h->seg ? -EBUSY : rtshm_try_open_name(h, args, name);
 	if (!ret)
 		ret = rtshm_check_new_size(args->size);
-	if (!ret) {
-		ns = rtshm_ns_current(false);
-		ret = ns ? rtshm_check_limits(ns, PAGE_ALIGN(args->size)) : 0;
-	}
+	if (!ret)
+		ret = rtshm_check_limits(rtshm_ns_current(false),
+					 PAGE_ALIGN(args->size));
 	mutex_unlock(&rtshm_lock);
 	if (ret)
 		return ret < 0 ? ret : 0;
@@ -231,9 +234,14 @@ static int rtshm_create(struct rtshm_handle *h, struct rtshm_bind *args,
 	ret = rtshm_check_limits(ns, rtshm_seg_size(seg));
 	if (ret)
 		goto out_put_ns;
-	ret = rtshm_entry_publish(ns, &seg->e);
+	ret = rtshm_user_charge(seg->e.uid, seg->nr_pages);
 	if (ret)
 		goto out_put_ns;
+	ret = rtshm_entry_publish(ns, &seg->e);
+	if (ret) {
+		rtshm_user_uncharge(seg->e.uid, seg->nr_pages);
+		goto out_put_ns;
+	}
 	ns->nr_segments++;
 	ns->bytes += rtshm_seg_size(seg);
 	args->result = RTSHM_RESULT_CREATED;

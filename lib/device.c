@@ -79,6 +79,7 @@ RTSHM_EXPORT int rtshm_module_info(struct rtshm_module_info *out)
 	out->features = info.features;
 	out->max_segment_size = info.max_segment_size;
 	out->max_bytes = info.max_bytes;
+	out->max_user_bytes = info.max_user_bytes;
 	out->max_segments = info.max_segments;
 	out->name_max = info.name_max;
 	return 0;

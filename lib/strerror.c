@@ -25,6 +25,8 @@ RTSHM_EXPORT const char *rtshm_strerror(int err)
 		return "segment too large, byte limit reached, or out of contiguous memory";
 	case ENOSPC:
 		return "segment limit reached";
+	case EDQUOT:
+		return "the user's shared-memory quota is used up";
 	default:
 		/* strerrordesc_np() returns static text: thread-safe, unlike strerror() */
 		return strerrordesc_np(-err) ? strerrordesc_np(-err) : "unknown error";

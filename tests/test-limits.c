@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Module-parameter limits: segment count (ENOSPC) and bytes (ENOMEM). */
+/*
+ * Module-parameter limits: segments (ENOSPC) and bytes (ENOMEM) per IPC
+ * namespace, and bytes per user over all namespaces (EDQUOT).
+ */
 #include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "rtshm.h"
@@ -73,4 +79,98 @@ TEST(proc_summary_shows_limits)
 	CHECK(!strncmp(line, "total segments 1/77 bytes 8192/", 31));
 	rtshm_close(h);
 	set_param("max_segments", "4096");
+}
+
+/* Each namespace has its own segment limit. */
+TEST(limits_hold_per_namespace)
+{
+	int h[2], pid;
+
+	set_param("max_segments", "2");
+	h[0] = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, NULL));
+	h[1] = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, NULL));
+	CHECK_ERR(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, NULL), ENOSPC);
+	pid = fork();
+	if (pid == 0) {
+		int a, b;
+
+		if (unshare(CLONE_NEWIPC))
+			_exit(90);
+		a = rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, NULL);
+		b = rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, NULL);
+		if (a < 0 || b < 0)
+			_exit(91);
+		_exit(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, NULL) == -ENOSPC ? 0 : 92);
+	}
+	CHECK_EQ(t_wait(pid), 0);
+	rtshm_close(h[0]);
+	rtshm_close(h[1]);
+	set_param("max_segments", "4096");
+}
+
+#define USER1	1001
+#define USER2	1002
+
+/* As @uid in a fresh IPC namespace (if @new_ns), create @pages pages; hold until killed. */
+static int hold_as(unsigned int uid, int new_ns, int pages, int ready_fd)
+{
+	int pid = fork();
+
+	if (pid == 0) {
+		int ret;
+
+		if (new_ns && unshare(CLONE_NEWIPC))
+			_exit(90);
+		if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+			_exit(91);
+		ret = rtshm_create(NULL, (uint64_t)pages * 4096, RTSHM_RDWR, 0600, NULL);
+		if (write(ready_fd, &ret, sizeof(ret)) != sizeof(ret))
+			_exit(92);
+		pause();
+		_exit(0);
+	}
+	return pid;
+}
+
+static int held_result(int fd)
+{
+	int ret = 1;
+
+	if (read(fd, &ret, sizeof(ret)) != sizeof(ret))
+		return 1;
+	return ret < 0 ? ret : 0;
+}
+
+TEST(user_quota_spans_namespaces)
+{
+	struct rtshm_module_info mi;
+	int p[2], pids[4], i;
+
+	set_param("max_user_bytes", "16384");
+	CHECK_OK(rtshm_module_info(&mi));
+	CHECK_EQ(mi.max_user_bytes, 16384);
+	CHECK_SYS(pipe(p));
+
+	pids[0] = hold_as(USER1, 0, 3, p[1]);
+	CHECK_EQ(held_result(p[0]), 0);
+	/* the same user, another namespace: only one page of quota is left */
+	pids[1] = hold_as(USER1, 1, 2, p[1]);
+	CHECK_EQ(held_result(p[0]), -EDQUOT);
+	pids[2] = hold_as(USER1, 1, 1, p[1]);
+	CHECK_EQ(held_result(p[0]), 0);
+	/* another user is not affected by USER1 using all of its quota */
+	pids[3] = hold_as(USER2, 0, 4, p[1]);
+	CHECK_EQ(held_result(p[0]), 0);
+
+	for (i = 0; i < 4; i++) {
+		kill(pids[i], SIGKILL);
+		t_wait(pids[i]);
+	}
+	/* released quota can be used again */
+	pids[0] = hold_as(USER1, 0, 4, p[1]);
+	CHECK_EQ(held_result(p[0]), 0);
+	kill(pids[0], SIGKILL);
+	t_wait(pids[0]);
+	set_param("max_user_bytes", "0");
+	CHECK_EQ(t_proc_segments(), 0);
 }

@@ -55,6 +55,8 @@
  * @max_bytes:		limit on the bytes of all segments of one IPC namespace
  * @max_segments:	limit on the segments of one IPC namespace
  * @name_max:		RTSHM_NAME_MAX
+ * @max_user_bytes:	limit on the bytes of the segments one user creates,
+ *			over all IPC namespaces (EDQUOT beyond it) (1.1)
  * @reserved:		zero
  *
  * This command works on any open file, bound or not.
@@ -67,7 +69,8 @@ struct rtshm_info {
 	__u64 max_bytes;
 	__u32 max_segments;
 	__u32 name_max;
-	__u64 reserved[4];
+	__u64 max_user_bytes;
+	__u64 reserved[3];
 };
 
 /* Flags of struct rtshm_bind. */
@@ -104,7 +107,8 @@ struct rtshm_info {
  * EMEDIUMTYPE (the name belongs to an object of another type), EACCES
  * (permissions), ENOENT (OPEN: no such name or id), EEXIST (EXCL),
  * ENOMEM (size above the largest segment, the byte limit, or no memory),
- * ENOSPC (segment limit or no free id), EBUSY (file already bound).
+ * EDQUOT (the creating user's quota), ENOSPC (segment limit or no free id),
+ * EBUSY (file already bound).
  * Ids are reused (late); serials never are, so an id plus RTSHM_BIND_SERIAL
  * can never reach a later object that got the same id (ENOENT instead).
  */
