@@ -179,3 +179,63 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+# --- RTX/RTX64 API (rtapi.h) ---------------------------------------------
+# Ported RTX code is built as its users build it: -I include/compat only.
+# The seed example (tests/seed) and the TCHAR peer (tests/rtx) are companion
+# programs that test-rtx-* run; the peer is built ANSI and UNICODE.
+
+RTX_HEADERS   := include/rtapi.h include/rtshm_windows.h include/rtshm_wintypes.h $(wildcard include/compat/*.h)
+RTX_APP_FLAGS := -std=c11 $(WARN) $(CFLAGS) -pthread -Iinclude/compat
+RTX_UNICODE   := -DUNICODE -D_UNICODE
+RTX_PROGS     := $(addprefix $(B)/tests/bin/,rtx-seed-creator rtx-seed-creator-ansi \
+		 rtx-seed-opener rtx-tchar-ansi rtx-tchar-unicode)
+
+.PHONY: install-rtx uninstall-rtx
+
+lib: $(B)/rtshm.pc
+tests: $(RTX_PROGS)
+install: install-rtx
+uninstall: uninstall-rtx
+
+$(filter $(B)/lib/rtx_%.o,$(LIB_OBJ)): lib/rtx_internal.h $(RTX_HEADERS)
+$(filter $(B)/tests/bin/test-rtx-%,$(TEST_BIN)): lib/rtx_internal.h $(RTX_HEADERS) $(wildcard tests/rtx/*.h)
+
+# The seed creator is RTSS code, which RTX projects build UNICODE; also ANSI.
+$(B)/tests/bin/rtx-seed-creator: tests/seed/rtx_creator.c $(LIB_A) $(RTX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RTX_APP_FLAGS) $(RTX_UNICODE) -static -o $@ $< $(LIB_A)
+
+$(B)/tests/bin/rtx-seed-creator-ansi: tests/seed/rtx_creator.c $(LIB_A) $(RTX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RTX_APP_FLAGS) -static -o $@ $< $(LIB_A)
+
+$(B)/tests/bin/rtx-seed-opener: tests/seed/rtx_opener.c $(LIB_A) $(RTX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RTX_APP_FLAGS) -static -o $@ $< $(LIB_A)
+
+$(B)/tests/bin/rtx-tchar-ansi: tests/rtx/tchar_peer.c $(LIB_A) $(RTX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RTX_APP_FLAGS) -static -o $@ $< $(LIB_A)
+
+$(B)/tests/bin/rtx-tchar-unicode: tests/rtx/tchar_peer.c $(LIB_A) $(RTX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RTX_APP_FLAGS) $(RTX_UNICODE) -static -o $@ $< $(LIB_A)
+
+$(B)/rtshm.pc: rtshm.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+
+# Installed layout keeps compat/ next to rtapi.h: compat/rtapi.h includes "../rtapi.h".
+install-rtx: $(B)/rtshm.pc
+	install -d $(DESTDIR)$(INCLUDEDIR)/rtshm/compat $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 0644 include/rtapi.h include/rtshm_windows.h include/rtshm_wintypes.h $(DESTDIR)$(INCLUDEDIR)/rtshm/
+	install -m 0644 $(wildcard include/compat/*.h) $(DESTDIR)$(INCLUDEDIR)/rtshm/compat/
+	install -m 0644 $(B)/rtshm.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+uninstall-rtx:
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/rtshm/,rtapi.h rtshm_windows.h rtshm_wintypes.h \
+		$(addprefix compat/,$(notdir $(wildcard include/compat/*.h))))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/rtshm/compat $(DESTDIR)$(INCLUDEDIR)/rtshm
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/rtshm.pc
