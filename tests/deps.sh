@@ -25,7 +25,7 @@ newest_kver() {
             # (6.1.0-56) or a backports tag (6.12.9+bpo), not -rt/-cloud
             [[ ${base##*-} == [0-9]* ]] || continue
         fi
-        [ -d "/usr/src/linux-headers-$kver" ] && echo "$kver"
+        if [ -d "/usr/src/linux-headers-$kver" ]; then echo "$kver"; fi
     done | sort -V | tail -n 1
 }
 

@@ -6,6 +6,7 @@
 #
 # Defaults: the generic kernel, /tests/bin/demo.sh, the Makefile's layout
 # (build/kmod/<kver>/kmod/rtshm.ko, build/tests/bin). Log: build/vm/<mode>.log.
+# Exit 0 only if the VM finished and the guest script exited 0.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,3 +30,5 @@ out=$root/build/vm
     --bindir "$bindir" --mode "$mode"
 "$here/run-vm.sh" --kver "$kver" --initrd "$out/$mode.cpio.gz" \
     --log "$out/$mode.log" --show --timeout 1800
+# the VM finished; succeed only if the guest script did too
+grep -qx 'RTSHM-SCRIPT-EXIT 0' "$out/$mode.log"

@@ -59,14 +59,16 @@ for applet in $("$busybox" --list); do
     [ "$applet" = busybox ] || ln -s busybox "$stage/bin/$applet"
 done
 cp "$module" "$stage/lib/modules/rtshm.ko"
-cp -a "$bindir"/. "$stage/tests/bin/"
+cp -RL --preserve=mode "$bindir"/. "$stage/tests/bin/"   # -L: no dangling links
 
 # A dynamically linked program would fail in the guest with a baffling
 # "not found"; warn at build time instead.
 if command -v readelf >/dev/null; then
     find "$stage/tests/bin" -type f -perm -u+x -print0 |
     while IFS= read -r -d '' f; do
-        if readelf -l "$f" 2>/dev/null | grep -q 'program interpreter'; then
+        # no grep -q: an early exit could SIGPIPE readelf and, with
+        # pipefail, hide the match
+        if readelf -l "$f" 2>/dev/null | grep 'program interpreter' >/dev/null; then
             echo "mkinitramfs: warning: ${f#"$stage"/} is dynamically linked" >&2
         fi
     done
@@ -83,6 +85,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 # the archive has no /dev/console, so the kernel gave us no stdio
 exec </dev/console >/dev/console 2>&1
+echo   # start a fresh line after the firmware's output
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /tmp

@@ -4,8 +4,8 @@
 #   tests/vm/run-vm.sh --kver KVER --initrd FILE --log FILE [--show]
 #                      [--mem MiB] [--smp N] [--timeout SECONDS] [--append EXTRA]
 #
-# The serial console goes to the log (CRs stripped), and to stdout as well
-# with --show. Exit status 0 only if the guest printed RTSHM-DONE.
+# The serial console goes to the log (terminal escapes and CRs stripped), and
+# to stdout as well with --show. Exit 0 only if the guest printed RTSHM-DONE.
 # Defaults: --mem 512 --smp 2 --timeout 900.
 set -euo pipefail
 
@@ -46,17 +46,17 @@ qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max
       -kernel "$kernel" -initrd "$initrd"
       -append "console=ttyS0 panic=-1 quiet loglevel=4 $append")
 
-# SeaBIOS clears the screen with escape sequences that would end up glued to
-# the guest's first line; drop them and the serial CRs.
-clean='s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b.//g; s/\r$//'
+# SeaBIOS clears the screen with escape sequences and ends its last line with
+# a bare CR; drop the escapes and CRLFs, and make a lone CR a line break so the
+# guest's first line starts a line of its own.
+clean='s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b.//g; s/\r$//; s/\r/\n/g'
+sink() { if [ "$show" = 1 ]; then tee "$log"; else cat >"$log"; fi; }
+# --foreground keeps QEMU in our process group, so Ctrl-C stops it too;
+# sed -u so the log can be followed while the guest runs.
 rc=0
-if [ "$show" = 1 ]; then
-    timeout -k 10 "$timeout" "${qemu[@]}" </dev/null | sed -u "$clean" | tee "$log" || rc=$?
-else
-    timeout -k 10 "$timeout" "${qemu[@]}" </dev/null | sed "$clean" >"$log" || rc=$?
-fi
+timeout --foreground -k 10 "$timeout" "${qemu[@]}" </dev/null | sed -u "$clean" | sink || rc=$?
 [ "$rc" = 124 ] && echo "run-vm: $kver: timed out after ${timeout}s" >&2
 
-grep -q '^RTSHM-DONE' "$log" && exit 0
+grep -qx RTSHM-DONE "$log" && exit 0
 echo "run-vm: $kver: guest did not reach RTSHM-DONE (log: $log)" >&2
 exit 1
