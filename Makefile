@@ -53,7 +53,7 @@ TEST_LIB   := $(B)/tests/harness.o
 VM_TOOLS   := $(TOOL_SRC:tools/%.c=$(B)/tests/bin/%)
 VM_SCRIPTS := $(wildcard tests/guest/*.sh)
 
-.PHONY: all module lib tools tests deps vm-modules check demo clean \
+.PHONY: all module lib tools tests deps vm-modules check check-debug demo clean \
 	install uninstall checkpatch sparse
 
 all: module lib tools
@@ -133,6 +133,15 @@ check: deps
 demo: deps
 	$(MAKE) --no-print-directory vm-modules lib tests
 	tests/vm/demo.sh
+
+# The whole VM suite on a kernel with KASAN, KFENCE, lockdep, kmemleak,
+# DEBUG_ATOMIC_SLEEP, DEBUG_VM and DEBUG_LIST, built once per machine and
+# cached outside the checkout (tests/debug-kernel.sh).
+check-debug: deps
+	$(MAKE) --no-print-directory lib tests
+	tree=$$(tests/debug-kernel.sh) && \
+	$(MAKE) --no-print-directory module KDIR=$$tree && \
+	tests/vm/check.sh --debug-tree $$tree
 
 # --- code checks -------------------------------------------------------
 
@@ -239,3 +248,101 @@ uninstall-rtx:
 		$(addprefix compat/,$(notdir $(wildcard include/compat/*.h))))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/rtshm/compat $(DESTDIR)$(INCLUDEDIR)/rtshm
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/rtshm.pc
+
+# --- rtshmctl, man pages, udev, modprobe.d, DKMS -------------------------
+# rtshmctl is several files (tools/rtshmctl/) and links libkmod, which Debian
+# ships only as a shared library: so the copy the VM runs (build/tests/bin)
+# is dynamically linked as well, and tests/vm/mkinitramfs.sh copies the
+# shared libraries of such programs into the guest.  The guest's busybox
+# depmod writes no modules.dep.bin, which libkmod needs to find a module by
+# name, so the host's kmod program goes along as well (test-rtshmctl runs it
+# as depmod).
+
+MANDIR       ?= $(PREFIX)/share/man
+DOCDIR       ?= $(PREFIX)/share/doc/rtshm
+UDEVDIR      ?= /lib/udev
+DKMS_SRCDIR  := /usr/src/rtshm-$(VERSION)
+
+CTL_SRC      := $(wildcard tools/rtshmctl/*.c)
+CTL_OBJ      := $(CTL_SRC:tools/rtshmctl/%.c=$(B)/rtshmctl/%.o)
+CTL_HDR      := $(wildcard tools/rtshmctl/*.h)
+KMOD_CFLAGS  := $(shell pkg-config --cflags libkmod 2>/dev/null)
+KMOD_LIBS    := $(or $(shell pkg-config --libs libkmod 2>/dev/null),-lkmod)
+KMOD_PROGRAM := $(firstword $(wildcard /usr/bin/kmod /bin/kmod /sbin/kmod))
+MAN_PAGES    := $(wildcard man/*.[1-8])
+# the parts of rtshmctl the unit test links: pure functions, no libkmod
+CTL_UNIT_OBJ := $(B)/rtshmctl/procfile.o $(B)/rtshmctl/format.o
+
+.PHONY: install-admin uninstall-admin dkms-install dkms-uninstall
+
+tools: $(B)/tools/rtshmctl
+tests: $(B)/tests/bin/rtshmctl $(B)/tests/bin/kmod
+install: install-admin
+uninstall: uninstall-admin
+
+$(B)/rtshmctl/%.o: tools/rtshmctl/%.c $(CTL_HDR) include/rtshm.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_RTSHM) $(KMOD_CFLAGS) -DRTSHM_VERSION='"$(VERSION)"' \
+		$(CFLAGS_RTSHM) -c -o $@ $<
+
+$(B)/tools/rtshmctl: $(CTL_OBJ) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_RTSHM) -o $@ $(CTL_OBJ) $(LIB_A) $(KMOD_LIBS)
+
+$(B)/tests/bin/rtshmctl: $(B)/tools/rtshmctl
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(B)/tests/bin/kmod: $(KMOD_PROGRAM)
+	@test -n "$(KMOD_PROGRAM)" || { echo "no kmod program: run tests/deps.sh" >&2; exit 1; }
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(B)/tests/bin/test-rtshmctl-units: tests/test-rtshmctl-units.c $(CTL_UNIT_OBJ) $(TEST_LIB) \
+		$(LIB_A) tests/harness.h $(CTL_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_RTSHM) -Itools/rtshmctl $(CFLAGS_RTSHM) -static -o $@ $< \
+		$(CTL_UNIT_OBJ) $(TEST_LIB) $(LIB_A)
+
+$(B)/tests/bin/test-rtshmctl: tests/json-mini.h
+
+# The udev rule names a group; without it udev would still apply MODE 0660
+# and shut everyone but root out, so a real install (no DESTDIR) creates it.
+install-admin: $(B)/tools/rtshmctl
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UDEVDIR)/rules.d \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d \
+		$(addprefix $(DESTDIR)$(MANDIR)/man,$(sort $(subst .,,$(suffix $(MAN_PAGES)))))
+	install -m 0755 $(B)/tools/rtshmctl $(DESTDIR)$(BINDIR)/
+	for page in $(MAN_PAGES); do \
+		install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/ || exit 1; \
+	done
+	install -m 0644 udev/60-rtshm.rules $(DESTDIR)$(UDEVDIR)/rules.d/
+	install -m 0644 modprobe.d/rtshm.conf $(DESTDIR)$(DOCDIR)/examples/modprobe.d/
+	test -n "$(DESTDIR)" || getent group rtshm >/dev/null || groupadd --system rtshm
+
+uninstall-admin:
+	rm -f $(DESTDIR)$(BINDIR)/rtshmctl $(DESTDIR)$(UDEVDIR)/rules.d/60-rtshm.rules
+	rm -f $(foreach p,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
+	rm -f $(DESTDIR)$(DOCDIR)/examples/modprobe.d/rtshm.conf
+	-rmdir $(DESTDIR)$(DOCDIR)/examples/modprobe.d $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)
+
+# DKMS rebuilds the module for every kernel installed later.  The sources go
+# to /usr/src/rtshm-VERSION; with DESTDIR (packaging) that is all, the
+# package's postinst runs dkms.  Without, dkms adds, builds and installs it
+# for kernel $(KREL) (KDIR's, by default the running kernel).
+dkms-install:
+	@grep -qx 'PACKAGE_VERSION="$(VERSION)"' dkms.conf || \
+		{ echo "dkms.conf: PACKAGE_VERSION is not $(VERSION)" >&2; exit 1; }
+	install -d $(DESTDIR)$(DKMS_SRCDIR)/kmod $(DESTDIR)$(DKMS_SRCDIR)/include/uapi/linux
+	install -m 0644 dkms.conf Kbuild $(DESTDIR)$(DKMS_SRCDIR)/
+	install -m 0644 $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild $(DESTDIR)$(DKMS_SRCDIR)/kmod/
+	install -m 0644 include/uapi/linux/rtshm.h $(DESTDIR)$(DKMS_SRCDIR)/include/uapi/linux/
+	test -n "$(DESTDIR)" || { \
+		{ dkms status -m rtshm -v $(VERSION) | grep -q . || dkms add -m rtshm -v $(VERSION); } && \
+		dkms build -m rtshm -v $(VERSION) -k $(KREL) && \
+		dkms install -m rtshm -v $(VERSION) -k $(KREL); }
+
+dkms-uninstall:
+	test -n "$(DESTDIR)" || ! dkms status -m rtshm -v $(VERSION) | grep -q . || \
+		dkms remove -m rtshm -v $(VERSION) --all
+	rm -rf $(DESTDIR)$(DKMS_SRCDIR)

@@ -25,17 +25,32 @@ usage() {
 
 kvers=$("$root/tests/deps.sh" --print-kvers)   # generic, then RT
 declare -A kver=([generic]=${kvers%%$'\n'*} [rt]=${kvers##*$'\n'})
-declare -A module=() bindir=()
+declare -A module=() bindir=() image=() mem=()
 for f in generic rt; do
     module[$f]=$root/build/kmod/${kver[$f]}/kmod/rtshm.ko
     bindir[$f]=$root/build/tests/bin
+    image[$f]=/boot/vmlinuz-${kver[$f]}
+    mem[$f]=512
 done
 flavours=(generic rt) parallel=1 vm_timeout=1800
+
+# --debug-tree DIR: the sanitizer kernel built by tests/debug-kernel.sh is the
+# only flavour; KASAN's shadow memory needs a larger guest.
+add_debug_flavour() {
+    local tree=$1
+    kver[debug]=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h")
+    [ -n "${kver[debug]}" ] || { echo "check: $tree is not a built kernel tree" >&2; exit 2; }
+    module[debug]=$root/build/kmod/${kver[debug]}/kmod/rtshm.ko
+    bindir[debug]=$root/build/tests/bin
+    image[debug]=$tree/arch/x86/boot/bzImage
+    mem[debug]=1024
+    flavours=(debug)
+}
 
 # KEY=VALUE -> flavour name; prints nothing if KEY is unknown
 flavour_of() {
     local f
-    for f in generic rt; do
+    for f in "${!kver[@]}"; do
         if [ "$1" = "$f" ] || [ "$1" = "${kver[$f]}" ]; then echo "$f"; fi
     done
 }
@@ -57,6 +72,7 @@ while [ $# -gt 0 ]; do
             done
             shift 2 ;;
         --only) flavours=("$(flavour_of "${2:-}")"); [ -n "${flavours[0]}" ] || usage; shift 2 ;;
+        --debug-tree) add_debug_flavour "${2:?}"; shift 2 ;;
         --sequential) parallel=0; shift ;;
         --timeout) vm_timeout=${2:?}; shift 2 ;;
         *) usage ;;
@@ -88,8 +104,9 @@ done
 
 boot() {
     local f=$1 t0=$SECONDS
-    "$here/run-vm.sh" --kver "${kver[$f]}" --initrd "$out/$f-check.cpio.gz" \
-        --log "$out/$f-check.log" --timeout "$vm_timeout" || true
+    "$here/run-vm.sh" --kver "${kver[$f]}" --kernel "${image[$f]}" --mem "${mem[$f]}" \
+        --initrd "$out/$f-check.cpio.gz" --log "$out/$f-check.log" \
+        --timeout "$vm_timeout" || true
     echo "check: $f (${kver[$f]}) VM finished in $((SECONDS - t0))s"
 }
 
@@ -118,7 +135,7 @@ splats='BUG:|WARNING:|Oops|kernel BUG at|general protection fault'
 splats+='|sleeping function called from invalid context|possible recursive locking detected'
 splats+='|possible circular locking dependency|inconsistent lock state|INFO: task .* blocked'
 splats+='|Call Trace:|KASAN|kmemleak|UBSAN|list_add corruption|list_del corruption|refcount_t:'
-splats+='|Kernel panic'
+splats+='|Kernel panic|unreferenced object'
 # harmless taint notices, and intact protocol lines (test names are free text)
 benign='module verification failed: signature and/or required key missing'
 benign+='|loading out-of-tree module taints kernel'

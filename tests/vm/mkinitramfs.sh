@@ -20,6 +20,7 @@
 #   RTSHM-SUMMARY-BEGIN/-END          check mode: all RESULT lines again, printed
 #                                     with kernel console output muted
 #   RTSHM-SCRIPT-EXIT <rc>            demo/bench: exit status of the script
+#   RTSHM-KMEMLEAK-BEGIN/-END         check mode on a kmemleak kernel: its report
 #   RTSHM-DMESG-BEGIN/-END            full dmesg
 #   RTSHM-DONE                        init reached the end (then poweroff)
 set -euo pipefail
@@ -62,14 +63,26 @@ cp "$module" "$stage/lib/modules/rtshm.ko"
 cp -RL --preserve=mode "$bindir"/. "$stage/tests/bin/"   # -L: no dangling links
 
 # A dynamically linked program would fail in the guest with a baffling
-# "not found"; warn at build time instead.
+# "not found".  So copy its shared libraries and the dynamic loader to the
+# same paths in the guest, and warn at build time if one cannot be found.
+# (For rtshmctl, and the kmod program test-rtshmctl runs as depmod: both
+# need libkmod, which Debian ships only as a shared library.)
 if command -v readelf >/dev/null; then
     find "$stage/tests/bin" -type f -perm -u+x -print0 |
     while IFS= read -r -d '' f; do
         # no grep -q: an early exit could SIGPIPE readelf and, with
         # pipefail, hide the match
         if readelf -l "$f" 2>/dev/null | grep 'program interpreter' >/dev/null; then
-            echo "mkinitramfs: warning: ${f#"$stage"/} is dynamically linked" >&2
+            # "libx.so.1 => /path/libx.so.1 (0x...)", "/lib64/ld-linux-x86-64.so.2 (0x...)"
+            deps=$(ldd "$f" 2>&1 || true)
+            if grep 'not found' <<<"$deps" >/dev/null || ! grep '=>' <<<"$deps" >/dev/null; then
+                echo "mkinitramfs: warning: ${f#"$stage"/} is dynamically linked" \
+                     "and its libraries cannot all be found" >&2
+            fi
+            for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$deps"); do
+                mkdir -p "$stage$(dirname "$lib")"
+                cp -L "$lib" "$stage$lib"
+            done
         fi
     done
 fi
@@ -103,7 +116,22 @@ rtuser2:x:1002:
 rtgrp:x:1100:rtuser1,rtuser2
 GR
 
+# On a kmemleak kernel (the sanitizer lane), scan once everything ran: an
+# object is only reported once it has been unreferenced for 5 s and seen by
+# two scans.  The host fails the run on any "unreferenced object".
+kmemleak_scan() {
+    mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+    [ -w /sys/kernel/debug/kmemleak ] || return 0
+    echo scan >/sys/kernel/debug/kmemleak
+    sleep 6
+    echo scan >/sys/kernel/debug/kmemleak
+    echo RTSHM-KMEMLEAK-BEGIN
+    cat /sys/kernel/debug/kmemleak
+    echo RTSHM-KMEMLEAK-END
+}
+
 finish() {
+    [ "$MODE" = check ] && kmemleak_scan
     echo 1 >/proc/sys/kernel/printk   # keep kernel output out of the dump
     echo RTSHM-DMESG-BEGIN
     dmesg

@@ -3,6 +3,7 @@
 #
 #   tests/vm/run-vm.sh --kver KVER --initrd FILE --log FILE [--show]
 #                      [--mem MiB] [--smp N] [--timeout SECONDS] [--append EXTRA]
+#                      [--kernel IMAGE]
 #
 # The serial console goes to the log (terminal escapes and CRs stripped), and
 # to stdout as well with --show. Exit 0 only if the guest printed RTSHM-DONE.
@@ -11,11 +12,11 @@ set -euo pipefail
 
 usage() {
     echo "usage: $0 --kver KVER --initrd FILE --log FILE [--show] [--mem MiB]" \
-         "[--smp N] [--timeout SECONDS] [--append EXTRA]" >&2
+         "[--smp N] [--timeout SECONDS] [--append EXTRA] [--kernel IMAGE]" >&2
     exit 2
 }
 
-kver='' initrd='' log='' show=0 mem=512 smp=2 timeout=900 append=''
+kver='' initrd='' log='' show=0 mem=512 smp=2 timeout=900 append='' kernel=''
 while [ $# -gt 0 ]; do
     case $1 in
         --kver) kver=${2:?}; shift 2 ;;
@@ -26,11 +27,12 @@ while [ $# -gt 0 ]; do
         --smp) smp=${2:?}; shift 2 ;;
         --timeout) timeout=${2:?}; shift 2 ;;
         --append) append=${2?}; shift 2 ;;
+        --kernel) kernel=${2:?}; shift 2 ;;   # default /boot/vmlinuz-KVER
         *) usage ;;
     esac
 done
 if [ -z "$kver" ] || [ -z "$initrd" ] || [ -z "$log" ]; then usage; fi
-kernel=/boot/vmlinuz-$kver
+kernel=${kernel:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || { echo "run-vm: cannot read $kernel" >&2; exit 1; }
 [ -r "$initrd" ] || { echo "run-vm: cannot read $initrd" >&2; exit 1; }
 mkdir -p "$(dirname "$log")"
