@@ -164,7 +164,7 @@ int rtshm_uncatalog(const char *name);
  *
  * The mapping stays valid after the handle is closed, until rtshm_unmap().
  * Return: 0, or -EACCES (write on a read-only handle), -EINVAL (range or
- * prot), -EBADF, -ENOMEM.
+ * prot), -EBADF (not a handle), -ENOTCONN (an unbound /dev/rtshm file), -ENOMEM.
  */
 int rtshm_map(int handle, uint64_t offset, uint64_t length, int prot,
 	      void **addr);

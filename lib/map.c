@@ -10,7 +10,9 @@ RTSHM_EXPORT int rtshm_map(int handle, uint64_t offset, uint64_t length,
 			   int prot, void **addr)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	struct rtshm_seg_info info;
 	void *p;
+	int ret;
 
 	if (!addr || prot & ~(PROT_READ | PROT_WRITE) || !(prot & PROT_READ))
 		return -EINVAL;
@@ -18,18 +20,14 @@ RTSHM_EXPORT int rtshm_map(int handle, uint64_t offset, uint64_t length,
 		return -EINVAL;
 	if (handle < 0)
 		return -EBADF;
-	if (!length) {
-		struct rtshm_seg_info info;
-		int ret = rtshm_stat(handle, &info);
-
-		if (ret)
-			return ret;
-		if (offset >= info.size)
-			return -EINVAL;
-		length = info.size - offset;
-	}
-	if (length > SIZE_MAX || offset > (uint64_t)INT64_MAX)
+	/* a descriptor that is not a bound handle fails here, not in mmap() */
+	ret = rtshm_stat(handle, &info);
+	if (ret)
+		return ret;
+	if (offset >= info.size || length > info.size - offset)
 		return -EINVAL;
+	if (!length)
+		length = info.size - offset;
 
 	p = mmap(NULL, (size_t)length, prot, MAP_SHARED, handle, (off_t)offset);
 	if (p == MAP_FAILED)
