@@ -346,3 +346,13 @@ dkms-uninstall:
 	test -n "$(DESTDIR)" || ! dkms status -m rtshm -v $(VERSION) | grep -q . || \
 		dkms remove -m rtshm -v $(VERSION) --all
 	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
+
+# rtshm.pc bakes in PREFIX, LIBDIR and INCLUDEDIR: rebuild it when they
+# change, or "make; make install PREFIX=/usr" would install /usr/local paths.
+$(B)/rtshm.pc: $(B)/rtshm.pc.dirs
+$(B)/rtshm.pc.dirs: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX) $(LIBDIR) $(INCLUDEDIR)' | cmp -s - $@ || \
+		echo '$(PREFIX) $(LIBDIR) $(INCLUDEDIR)' >$@
+.PHONY: FORCE
+FORCE:
