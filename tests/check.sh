@@ -1,6 +1,7 @@
 #!/bin/bash
-# The whole test suite (`make check`): static checks of the module, then every
-# test program on Debian's generic and PREEMPT_RT kernels in QEMU.  The last
+# The whole test suite (`make check`): static checks of the module, host-side
+# checks (tests/host-checks.sh), then every test program on Debian's generic
+# and PREEMPT_RT kernels in QEMU.  The last
 # line is the summary "N passed, N failed"; exit 0 only if nothing failed.
 set -uo pipefail
 
@@ -12,14 +13,19 @@ mkdir -p build
 static_log=build/static-results.txt
 tests/static-checks.sh | tee "$static_log"
 
+# Install, pkg-config, DKMS and man page checks on the host; they also build
+# build/tests/bin/test-pkgconfig for the VMs, so they run first.
+host_log=build/host-results.txt
+tests/host-checks.sh | tee "$host_log"
+
 vm_log=build/vm-results.txt
 tests/vm/check.sh \
 	--module "generic=build/kmod/${kvers[0]}/kmod/rtshm.ko" \
 	--module "rt=build/kmod/${kvers[1]}/kmod/rtshm.ko" \
 	--bindir build/tests/bin 2>&1 | tee "$vm_log"
 
-s_pass=$(grep -c '^RTSHM-RESULT PASS' "$static_log")
-s_fail=$(grep -c '^RTSHM-RESULT FAIL' "$static_log")
+s_pass=$(cat "$static_log" "$host_log" | grep -c '^RTSHM-RESULT PASS')
+s_fail=$(cat "$static_log" "$host_log" | grep -c '^RTSHM-RESULT FAIL')
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$vm_log" | tail -n 1)
 if [ -z "$summary" ]; then
 	echo "check: the VM run printed no summary" >&2

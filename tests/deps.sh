@@ -8,7 +8,7 @@ set -euo pipefail
 
 PKGS=(qemu-system-x86 busybox-static cpio linux-image-amd64 linux-headers-amd64
       linux-image-rt-amd64 linux-headers-rt-amd64 kmod libkmod-dev sparse
-      linux-source-6.1 pkg-config gcc make)
+      linux-source-6.1 pkg-config gcc make dkms man-db)
 
 # Newest kernel in /boot whose flavour matches $1 ("" = generic, "rt") and
 # whose headers are installed (we build the module against them).

@@ -1,0 +1,223 @@
+#!/bin/bash
+# Checks that run on the build host, counted like tests:
+#   install-file-list      make install DESTDIR=... PREFIX=/usr installs exactly
+#                          the expected files, with the expected modes and links
+#   library-soname         librtshm.so.1.0.0 has the soname librtshm.so.1
+#   pkgconfig-paths        rtshm.pc of that install gives its -I/-L flags and version
+#   pkgconfig-build-static tests/pkgconfig/consumer.c built with nothing but
+#                          pkg-config's flags against the install, statically:
+#                          build/tests/bin/test-pkgconfig, which the VM runs
+#   pkgconfig-build-shared the same dynamically; it needs librtshm.so.1 and runs
+#   uninstall-leaves-nothing  make uninstall removes every installed file
+#   dkms-source-tree       make dkms-install DESTDIR=... copies every module source
+#   dkms-build             dkms builds that tree for each VM kernel (private trees:
+#                          nothing is added to the system's DKMS state)
+#   man-pages-render       every page of man/ renders without a warning
+#   man-pages-cover-api    a page for every exported function and rtshmctl command
+# Prints "RTSHM-RESULT PASS|FAIL host:<name>" lines; details of a failure go
+# to build/host/<name>.log.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$root/build/host
+cd "$root" || exit 1
+rm -rf "$out"
+mkdir -p "$out"
+mapfile -t kvers < <(tests/deps.sh --print-kvers)
+kver=${kvers[0]}
+version=$(sed -n 's/^VERSION *:= *//p' Makefile)
+dest=$out/destdir
+
+result() {	# name, status (0 = pass)
+	if [ "$2" -eq 0 ]; then
+		echo "RTSHM-RESULT PASS host:$1"
+	else
+		echo "RTSHM-RESULT FAIL host:$1 (see build/host/$1.log)"
+	fi
+}
+
+# Run a check function with its output in its log; print its result.
+check() {	# name, function
+	local status
+	"$2" >"$out/$1.log" 2>&1
+	status=$?
+	result "$1" "$status"
+}
+
+# Files and links of a tree, relative, sorted, with type and mode:
+# "f 0644 usr/include/rtshm.h", "l usr/lib/librtshm.so -> librtshm.so.1".
+list_tree() {
+	(cd "$1" && find . -mindepth 1 \( -type f -printf 'f %m %P\n' \) -o \
+		\( -type l -printf 'l %P -> %l\n' \) | LC_ALL=C sort)
+}
+
+# What make install DESTDIR=... PREFIX=/usr must put there, nothing more.
+expected_install() {
+	local page
+	{
+		cat <<EOF
+f 644 lib/modules/$kver/extra/rtshm.ko
+f 644 lib/udev/rules.d/60-rtshm.rules
+f 755 usr/bin/rtshm-demo
+f 755 usr/bin/rtshmctl
+f 644 usr/include/linux/rtshm.h
+f 644 usr/include/rtshm.h
+f 644 usr/include/rtshm/compat/RtApi.h
+f 644 usr/include/rtshm/compat/Rtapi.h
+f 644 usr/include/rtshm/compat/Windows.h
+f 644 usr/include/rtshm/compat/rtapi.h
+f 644 usr/include/rtshm/compat/tchar.h
+f 644 usr/include/rtshm/compat/windows.h
+f 644 usr/include/rtshm/rtapi.h
+f 644 usr/include/rtshm/rtshm_windows.h
+f 644 usr/include/rtshm/rtshm_wintypes.h
+f 644 usr/lib/librtshm.a
+l usr/lib/librtshm.so -> librtshm.so.1
+l usr/lib/librtshm.so.1 -> librtshm.so.$version
+f 755 usr/lib/librtshm.so.$version
+f 644 usr/lib/pkgconfig/rtshm.pc
+f 644 usr/share/doc/rtshm/examples/modprobe.d/rtshm.conf
+EOF
+		# every page of man/, in its section's directory
+		for page in man/*.[1-8]; do
+			echo "f 644 usr/share/man/man${page##*.}/${page#man/}"
+		done
+	} | LC_ALL=C sort
+}
+
+install_file_list() {
+	rm -rf "$dest"
+	make --no-print-directory install DESTDIR="$dest" PREFIX=/usr \
+		KDIR="/usr/src/linux-headers-$kver" || return 1
+	list_tree "$dest" >"$out/installed.txt"
+	expected_install >"$out/expected.txt"
+	diff -u "$out/expected.txt" "$out/installed.txt" || return 1
+	# the pages this project must have, whatever else man/ holds
+	for page in man1/rtshmctl.1 man4/rtshm.4 man3/rtshm_create.3 man3/RtCreateSharedMemory.3; do
+		[ -f "$dest/usr/share/man/$page" ] || { echo "missing $page"; return 1; }
+	done
+}
+
+library_soname() {
+	readelf -d "$dest/usr/lib/librtshm.so.$version" | tee /dev/stderr |
+		grep -F '(SONAME)' | grep -F '[librtshm.so.1]'
+}
+
+# pkg-config of the DESTDIR tree, as a user of the installed package would.
+pc() {
+	PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest/usr/lib/pkgconfig pkg-config "$@"
+}
+
+pkgconfig_paths() {
+	local cflags libs modversion
+	# echo: pkg-config ends its flags with a blank
+	cflags=$(echo $(pc --cflags rtshm)) && libs=$(echo $(pc --libs rtshm)) &&
+		modversion=$(pc --modversion rtshm) || return 1
+	echo "cflags: $cflags"; echo "libs: $libs"; echo "version: $modversion"
+	[ "$cflags" = "-I$dest/usr/include -I$dest/usr/include/rtshm/compat" ] &&
+		[ "$libs" = "-L$dest/usr/lib -lrtshm" ] && [ "$modversion" = "$version" ]
+}
+
+# Only the flags pkg-config gives: no -I or -L into this checkout.
+pkgconfig_build_static() {
+	local bin=build/tests/bin/test-pkgconfig
+	# shellcheck disable=SC2046 # pkg-config's flags are meant to be split
+	gcc -std=c11 -Wall -Wextra -Werror -O2 $(pc --cflags rtshm) -static \
+		-o "$bin" tests/pkgconfig/consumer.c $(pc --static --libs rtshm) || return 1
+	! readelf -l "$bin" | grep -q INTERP	# no dynamic loader: static
+}
+
+pkgconfig_build_shared() {
+	local bin=$out/consumer-shared
+	# shellcheck disable=SC2046
+	gcc -std=c11 -Wall -Wextra -Werror -O2 $(pc --cflags rtshm) \
+		-o "$bin" tests/pkgconfig/consumer.c $(pc --libs rtshm) || return 1
+	readelf -d "$bin" | grep -F '(NEEDED)' | tee /dev/stderr | grep -qF '[librtshm.so.1]' ||
+		return 1
+	# every symbol resolved at start from the installed library
+	LD_BIND_NOW=1 LD_LIBRARY_PATH=$dest/usr/lib "$bin" --link-only | tee /dev/stderr |
+		grep -q .
+}
+
+uninstall_leaves_nothing() {
+	local left
+	make --no-print-directory uninstall DESTDIR="$dest" PREFIX=/usr \
+		KDIR="/usr/src/linux-headers-$kver" || return 1
+	left=$(list_tree "$dest" | grep -v '^d ')
+	[ -z "$left" ] || { echo "left behind:"; echo "$left"; return 1; }
+}
+
+dkms_source_tree() {
+	local src=$out/dkms-dest/usr/src/rtshm-$version f
+	make --no-print-directory dkms-install DESTDIR="$out/dkms-dest" || return 1
+	list_tree "$out/dkms-dest" | tee "$out/dkms-installed.txt"
+	for f in dkms.conf Kbuild kmod/Kbuild kmod/*.c kmod/*.h include/uapi/linux/rtshm.h; do
+		cmp "$f" "$src/$f" || return 1
+	done
+	[ "$(list_tree "$out/dkms-dest" | wc -l)" -eq \
+	  "$(ls dkms.conf Kbuild kmod/Kbuild kmod/*.c kmod/*.h include/uapi/linux/rtshm.h | wc -l)" ]
+}
+
+# dkms signs what it builds with /var/lib/dkms/mok.key, made on first use.
+dkms_build() {
+	local k ko
+	command -v dkms >/dev/null || { echo "dkms is not installed (tests/deps.sh)"; return 1; }
+	for k in "${kvers[@]}"; do
+		rm -rf "$out/dkms-tree"
+		mkdir -p "$out/dkms-tree"
+		dkms build -m rtshm -v "$version" -k "$k" --sourcetree "$out/dkms-dest/usr/src" \
+			--dkmstree "$out/dkms-tree" || return 1
+		ko=$out/dkms-tree/rtshm/$version/$k/x86_64/module/rtshm.ko
+		[ -f "$ko" ] || ko=$ko.xz
+		[ -f "$ko" ] || { echo "no module for $k"; return 1; }
+		[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$k" ] || return 1
+		echo "$k: $ko"
+	done
+}
+
+# In a manN/ tree, as installed, so that ".so man3/x.3" links resolve.
+man_pages_render() {
+	local page rel warnings status=0 tree=$out/man
+	for page in man/*.[1-8]; do
+		mkdir -p "$tree/man${page##*.}"
+		cp "$page" "$tree/man${page##*.}/"
+	done
+	for page in man/*.[1-8]; do
+		rel=man${page##*.}/${page#man/}
+		warnings=$(cd "$tree" && LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$rel" 2>&1 >/dev/null)
+		if [ -n "$warnings" ]; then
+			echo "$page:"; echo "$warnings"; status=1
+		fi
+	done
+	return $status
+}
+
+# Every global of lib/rtshm.map and every rtshmctl command has a page; .so
+# links point at pages that exist.
+man_pages_cover_api() {
+	local sym cmd page target status=0
+	for sym in $(sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\);.*/\1/p' lib/rtshm.map); do
+		[ -f "man/$sym.3" ] || { echo "no man/$sym.3"; status=1; }
+	done
+	for cmd in status load unload list info dump create watch; do
+		grep -q "^\.SS $cmd\b" man/rtshmctl.1 || { echo "rtshmctl.1: no $cmd"; status=1; }
+	done
+	for page in man/*.[1-8]; do
+		target=$(sed -n 's/^\.so //p' "$page")
+		[ -z "$target" ] || [ -f "man/${target#man*/}" ] ||
+			{ echo "$page: .so $target missing"; status=1; }
+	done
+	return $status
+}
+
+rm -f build/tests/bin/test-pkgconfig	# never run a stale one
+check install-file-list install_file_list
+check library-soname library_soname
+check pkgconfig-paths pkgconfig_paths
+check pkgconfig-build-static pkgconfig_build_static
+check pkgconfig-build-shared pkgconfig_build_shared
+check uninstall-leaves-nothing uninstall_leaves_nothing
+check dkms-source-tree dkms_source_tree
+check dkms-build dkms_build
+check man-pages-render man_pages_render
+check man-pages-cover-api man_pages_cover_api
