@@ -118,9 +118,12 @@ int t_run_as(unsigned int uid, unsigned int gid, int supp_gid,
 
 const char *t_name(const char *tag)
 {
-	static char buf[128];
+	/* a ring, so a name stays valid while a test makes a few more */
+	static char bufs[16][128];
+	static unsigned int next;
+	char *buf = bufs[next++ % 16];
 
-	snprintf(buf, sizeof(buf), "%s.%s.%d", t_current, tag, (int)getpid());
+	snprintf(buf, sizeof(bufs[0]), "%s.%s.%d", t_current, tag, (int)getpid());
 	return buf;
 }
 

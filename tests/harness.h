@@ -94,7 +94,7 @@ const char *t_proc_line(uint32_t id);
 int t_run_as(unsigned int uid, unsigned int gid, int supp_gid, int (*fn)(void *), void *arg);
 /* Wait for child @pid; return its exit status, or 128 + signal. */
 int t_wait(int pid);
-/* Unique name for this test run, in a static buffer the next call reuses. */
+/* Unique name for this test run; valid until 16 more calls. */
 const char *t_name(const char *tag);
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Waiting lookups, ids and serials, catalog and uncatalog. */
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -208,5 +209,87 @@ TEST(uncatalog_needs_write_permission)
 
 	CHECK_EQ(t_run_as(1001, 1001, -1, uncatalog_as_user, (void *)name), 0);
 	rtshm_close(CHECK_OK(rtshm_open(name, RTSHM_RDONLY, NULL)));
+	rtshm_close(h);
+}
+
+#define WAITERS		6
+#define FLIPS		400
+
+struct flip_state {
+	const char *name;
+	volatile int stop;
+	long found, timed_out, wrong;
+};
+
+/* Look the name up again and again with short waits while it comes and goes. */
+static void *lookup_waiter(void *arg)
+{
+	struct flip_state *st = arg;
+
+	while (!st->stop) {
+		struct rtshm_object_info info;
+		int ret = rtshm_lookup(st->name, 20, &info);
+
+		if (ret == 0 && info.type == RTSHM_OBJ_SHM && info.size == 8192)
+			__atomic_fetch_add(&st->found, 1, __ATOMIC_RELAXED);
+		else if (ret == -ETIMEDOUT)
+			__atomic_fetch_add(&st->timed_out, 1, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_add(&st->wrong, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* Waiters racing with creation and deletion: no hang, no wrong answer, no leak. */
+TEST(lookup_races_with_create_and_delete)
+{
+	struct flip_state st = { .name = t_name("flip") };
+	pthread_t t[WAITERS];
+	int i;
+
+	for (i = 0; i < WAITERS; i++)
+		CHECK_EQ(pthread_create(&t[i], NULL, lookup_waiter, &st), 0);
+	for (i = 0; i < FLIPS; i++) {
+		int h = CHECK_OK(rtshm_create(st.name, 8192, RTSHM_RDWR, 0600, NULL));
+
+		if (i % 2)
+			usleep(500);
+		rtshm_close(h);
+		if (i % 3)
+			usleep(500);
+	}
+	st.stop = 1;
+	for (i = 0; i < WAITERS; i++)
+		pthread_join(t[i], NULL);
+	fprintf(stderr, "  lookup race: %d flips, %ld found, %ld timed out\n",
+		FLIPS, st.found, st.timed_out);
+	CHECK_EQ(st.wrong, 0);
+	CHECK(st.found > 0);
+	CHECK_EQ(t_proc_segments(), 0);
+}
+
+/* Every waiter sleeping forever on a name is woken by its creation. */
+TEST(all_forever_waiters_wake)
+{
+	const char *other = t_name("other");
+	char name[128];
+	int pids[WAITERS], i, h;
+
+	snprintf(name, sizeof(name), "%s", t_name("herd"));
+	for (i = 0; i < WAITERS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			struct rtshm_object_info info;
+
+			_exit(rtshm_lookup(name, -1, &info) ? 1 : 0);
+		}
+	}
+	usleep(300000);
+	/* other names coming and going do not wake them for good */
+	for (i = 0; i < 20; i++)
+		rtshm_close(CHECK_OK(rtshm_create(other, 4096, RTSHM_RDWR, 0600, NULL)));
+	h = CHECK_OK(rtshm_create(name, 4096, RTSHM_RDWR, 0600, NULL));
+	for (i = 0; i < WAITERS; i++)
+		CHECK_EQ(t_wait(pids[i]), 0);
 	rtshm_close(h);
 }
