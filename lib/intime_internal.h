@@ -25,6 +25,15 @@ WORD intime_status_of(int err, WORD if_absent);
 /* E_OK if rtshm.ko is loaded and speaks ABI 1.1 or later, else E_NTX_INTERNAL_ERROR. */
 WORD intime_kernel_status(void);
 
+/* --- tables (intime_table.c) ------------------------------------------ */
+
+/*
+ * Make room for one more item after @count in the array *@items of
+ * *@capacity: E_OK, E_MEM, or E_LIMIT once @count reaches @max.
+ */
+WORD intime_table_reserve(void **items, size_t *capacity, size_t count,
+			  size_t item_size, size_t max);
+
 /* --- object directory (intime_directory.c) ---------------------------- */
 
 /* Longest INtime catalog name, without the NUL. */

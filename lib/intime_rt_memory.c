@@ -9,7 +9,6 @@
  * alive, so no file descriptor is held.
  */
 #include <pthread.h>
-#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -32,20 +31,15 @@ static size_t rt_count, rt_capacity;
 
 static WORD rt_block_add(void *addr, uint64_t size, uint32_t id)
 {
-	WORD status = E_OK;
+	void *table;
+	WORD status;
 
 	pthread_mutex_lock(&rt_lock);
-	if (rt_count == rt_capacity) {
-		size_t cap = rt_capacity ? rt_capacity * 2 : 16;
-		struct rt_block *p = realloc(rt_blocks, cap * sizeof(*p));
-
-		if (p) {
-			rt_blocks = p;
-			rt_capacity = cap;
-		} else {
-			status = E_MEM;
-		}
-	}
+	/* no bound of its own: each block is a mapping the kernel limits */
+	table = rt_blocks;
+	status = intime_table_reserve(&table, &rt_capacity, rt_count,
+				      sizeof(*rt_blocks), SIZE_MAX);
+	rt_blocks = table;
 	if (status == E_OK)
 		rt_blocks[rt_count++] = (struct rt_block){ addr, size, id };
 	pthread_mutex_unlock(&rt_lock);
@@ -53,12 +47,13 @@ static WORD rt_block_add(void *addr, uint64_t size, uint32_t id)
 }
 
 /* Index of the block containing @p, or -1.  Called with rt_lock held. */
-static ssize_t rt_block_find(const char *p)
+static ssize_t rt_block_find(const void *p)
 {
+	uintptr_t a = (uintptr_t)p;
 	size_t i;
 
 	for (i = 0; i < rt_count; i++)
-		if (p >= rt_blocks[i].addr && p - rt_blocks[i].addr < (ptrdiff_t)rt_blocks[i].size)
+		if (a - (uintptr_t)rt_blocks[i].addr < rt_blocks[i].size)
 			return (ssize_t)i;
 	return -1;
 }

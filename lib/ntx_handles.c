@@ -12,7 +12,6 @@
  * one mapping, as INtime's handles do.
  */
 #include <pthread.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -56,21 +55,6 @@ static bool ntx_same_object(const struct ntx_record *r, const struct ntx_object 
 	       r->obj.serial == obj->serial && ntx_same_ipc_ns(&r->ns, ns);
 }
 
-static WORD ntx_grow(void)
-{
-	size_t cap = ntx_capacity ? ntx_capacity * 2 : 16;
-	struct ntx_record *p;
-
-	if (ntx_count >= NTX_MAX_HANDLES)
-		return E_LIMIT;
-	p = realloc(ntx_records, cap * sizeof(*p));
-	if (!p)
-		return E_MEM;
-	ntx_records = p;
-	ntx_capacity = cap;
-	return E_OK;
-}
-
 WORD ntx_handle_for(const struct ntx_object *obj, NTXHANDLE *out)
 {
 	struct ntx_ipc_ns ns;
@@ -83,8 +67,11 @@ WORD ntx_handle_for(const struct ntx_object *obj, NTXHANDLE *out)
 		if (ntx_same_object(&ntx_records[i], obj, &ns))
 			break;
 	if (i == ntx_count) {
-		if (ntx_count == ntx_capacity)
-			status = ntx_grow();
+		void *table = ntx_records;
+
+		status = intime_table_reserve(&table, &ntx_capacity, ntx_count,
+					      sizeof(*ntx_records), NTX_MAX_HANDLES);
+		ntx_records = table;
 		if (status == E_OK) {
 			ntx_records[i] = (struct ntx_record){ .obj = *obj, .ns = ns };
 			ntx_count++;
