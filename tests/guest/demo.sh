@@ -1,5 +1,5 @@
 #!/bin/sh
-# Guest side of `make demo` with the vendor's RtCreateSharedMemory example,
+# Guest side of `make demo`: the vendor's RtCreateSharedMemory example,
 # compiled unchanged: the RTX creator (a UNICODE build) creates and holds
 # "Storage.Name"; the WIN32 opener (an ANSI build) reads it through a
 # read-only view and answers through a writable one.
