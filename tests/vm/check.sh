@@ -134,7 +134,7 @@ record() {   # record STATUS NAME
 splats='BUG:|WARNING:|Oops|kernel BUG at|general protection fault'
 splats+='|sleeping function called from invalid context|possible recursive locking detected'
 splats+='|possible circular locking dependency|inconsistent lock state|INFO: task .* blocked'
-splats+='|Call Trace:|KASAN|kmemleak|UBSAN|list_add corruption|list_del corruption|refcount_t:'
+splats+='|Call Trace:|KASAN|suspected memory leak|UBSAN|list_add corruption|list_del corruption|refcount_t:'
 splats+='|Kernel panic|unreferenced object'
 # harmless taint notices, and intact protocol lines (test names are free text)
 benign='module verification failed: signature and/or required key missing'
