@@ -76,7 +76,7 @@ module: $(KMOD_SRC)
 
 lib: $(LIB_SO) $(LIB_A)
 
-$(B)/lib/%.o: lib/%.c lib/internal.h include/rtshm.h include/uapi/linux/rtshm.h
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h include/*.h) include/uapi/linux/rtshm.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -fPIC -fvisibility=hidden -c -o $@ $<
 
@@ -108,7 +108,7 @@ $(TEST_LIB): tests/harness.c tests/harness.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -c -o $@ $<
 
-$(B)/tests/bin/test-%: tests/test-%.c $(TEST_LIB) $(LIB_A) tests/harness.h
+$(B)/tests/bin/test-%: tests/test-%.c $(TEST_LIB) $(LIB_A) tests/harness.h $(wildcard include/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -static -o $@ $< $(TEST_LIB) $(LIB_A)
 
@@ -239,12 +239,14 @@ $(B)/rtshm.pc: rtshm.pc.in Makefile
 # Installed layout keeps compat/ next to rtapi.h: compat/rtapi.h includes "../rtapi.h".
 install-rtx: $(B)/rtshm.pc
 	install -d $(DESTDIR)$(INCLUDEDIR)/rtshm/compat $(DESTDIR)$(LIBDIR)/pkgconfig
-	install -m 0644 include/rtapi.h include/rtshm_windows.h include/rtshm_wintypes.h $(DESTDIR)$(INCLUDEDIR)/rtshm/
+	install -m 0644 include/rtapi.h include/rtshm_windows.h include/rtshm_wintypes.h \
+		include/ntx.h include/rt.h include/rtshm_intime.h $(DESTDIR)$(INCLUDEDIR)/rtshm/
 	install -m 0644 $(wildcard include/compat/*.h) $(DESTDIR)$(INCLUDEDIR)/rtshm/compat/
 	install -m 0644 $(B)/rtshm.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 
 uninstall-rtx:
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/rtshm/,rtapi.h rtshm_windows.h rtshm_wintypes.h \
+		ntx.h rt.h rtshm_intime.h \
 		$(addprefix compat/,$(notdir $(wildcard include/compat/*.h))))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/rtshm/compat $(DESTDIR)$(INCLUDEDIR)/rtshm
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/rtshm.pc

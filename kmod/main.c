@@ -345,6 +345,7 @@ static int __init rtshm_init(void)
 {
 	int ret;
 
+	rtshm_names_init();
 	ret = rtshm_proc_init();
 	if (ret)
 		return ret;

@@ -11,6 +11,7 @@
 #include <linux/hashtable.h>
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/stringhash.h>
@@ -24,6 +25,10 @@
 
 static DEFINE_HASHTABLE(rtshm_names, RTSHM_NAME_HASH_BITS);
 static LIST_HEAD(rtshm_namespaces);
+/*
+ * Serials must not repeat across module reloads either (user space may keep
+ * an id and serial across one), so they start at a random point of 2^63.
+ */
 static u64 rtshm_next_serial;
 
 /*
@@ -342,6 +347,11 @@ int rtshm_uncatalog(const char *name, u32 len)
 	mutex_unlock(&rtshm_lock);
 	kfree(old);
 	return ret;
+}
+
+void rtshm_names_init(void)
+{
+	rtshm_next_serial = get_random_u64() >> 1;
 }
 
 void rtshm_names_exit(void)

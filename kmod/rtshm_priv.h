@@ -112,6 +112,7 @@ bool rtshm_may_access(struct rtshm_entry *e, u32 flags);
 int rtshm_lookup(struct rtshm_lookup *args, const char *name);
 int rtshm_catalog(struct rtshm_handle *h, const char *name, u32 len);
 int rtshm_uncatalog(const char *name, u32 len);
+void rtshm_names_init(void);
 void rtshm_names_exit(void);
 
 /* quota.c: bytes per creating user, across namespaces */

@@ -65,10 +65,15 @@ f 644 usr/include/rtshm.h
 f 644 usr/include/rtshm/compat/RtApi.h
 f 644 usr/include/rtshm/compat/Rtapi.h
 f 644 usr/include/rtshm/compat/Windows.h
+f 644 usr/include/rtshm/compat/ntx.h
+f 644 usr/include/rtshm/compat/rt.h
 f 644 usr/include/rtshm/compat/rtapi.h
 f 644 usr/include/rtshm/compat/tchar.h
 f 644 usr/include/rtshm/compat/windows.h
+f 644 usr/include/rtshm/ntx.h
+f 644 usr/include/rtshm/rt.h
 f 644 usr/include/rtshm/rtapi.h
+f 644 usr/include/rtshm/rtshm_intime.h
 f 644 usr/include/rtshm/rtshm_windows.h
 f 644 usr/include/rtshm/rtshm_wintypes.h
 f 644 usr/lib/librtshm.a

@@ -68,3 +68,23 @@ TEST(reload_cycles_leave_nothing)
 	}
 	CHECK_EQ(t_proc_segments(), 0);
 }
+
+/* A reload reuses ids from 1, but never serials: a kept pair reaches nothing. */
+TEST(serials_do_not_repeat_after_reload)
+{
+	struct rtshm_result before, after;
+	int h;
+
+	CHECK_SYS(rmmod());
+	insmod();
+	h = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, &before));
+	rtshm_close(h);
+	CHECK_SYS(rmmod());
+	insmod();
+	h = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, &after));
+	CHECK_EQ(after.id, before.id);	/* each fresh module starts ids over */
+	CHECK(after.serial != before.serial);
+	CHECK_ERR(rtshm_open_serial(before.id, before.serial, RTSHM_RDONLY, NULL), ENOENT);
+	rtshm_close(CHECK_OK(rtshm_open_serial(after.id, after.serial, RTSHM_RDONLY, NULL)));
+	rtshm_close(h);
+}
