@@ -5,7 +5,7 @@
 #                     [--only generic|rt] [--sequential] [--timeout SECONDS]
 #
 # KEY is a flavour (generic, rt) or a kernel release as printed by
-# tests/deps.sh --print-kvers; --bindir without KEY= applies to both.
+# tests/deps.sh --print-kvers; --bindir without KEY= applies to every kernel.
 # Defaults follow the Makefile: build/kmod/<kver>/kmod/rtshm.ko and
 # build/tests/bin (so "make check" needs no arguments).
 # Each kernel boots its own VM (both at once unless --sequential) in check mode
@@ -41,7 +41,7 @@ add_debug_flavour() {
     kver[debug]=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h")
     [ -n "${kver[debug]}" ] || { echo "check: $tree is not a built kernel tree" >&2; exit 2; }
     module[debug]=$root/build/kmod/${kver[debug]}/kmod/rtshm.ko
-    bindir[debug]=$root/build/tests/bin
+    bindir[debug]=${bindir[generic]}
     image[debug]=$tree/arch/x86/boot/bzImage
     mem[debug]=1024
     flavours=(debug)
@@ -59,7 +59,7 @@ while [ $# -gt 0 ]; do
     case $1 in
         --module|--bindir)
             [ $# -ge 2 ] || usage
-            arg=$2 keys=(generic rt)
+            arg=$2 keys=("${!kver[@]}")
             if [[ $arg == *=* ]]; then
                 f=$(flavour_of "${arg%%=*}")
                 [ -n "$f" ] || { echo "check: unknown kernel '${arg%%=*}'" >&2; exit 2; }
