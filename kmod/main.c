@@ -118,21 +118,24 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 }
 
 /*
- * Copy a name from user space into @buf (RTSHM_NAME_MAX + 1 bytes).
- * Names are 1..RTSHM_NAME_MAX bytes, any byte but '\' and NUL; @len 0 is
- * accepted here and means "unnamed" where a command allows it.
+ * Copy a name from user space.  Names are 1..RTSHM_NAME_MAX bytes, any byte
+ * but '\\' and NUL; @len 0 gives "", which means "unnamed" where a command
+ * allows it.  Return: the NUL-terminated copy (kfree it) or an ERR_PTR.
  */
-static int rtshm_copy_name(u64 uptr, u32 len, char *buf)
+static char *rtshm_name_from_user(u64 uptr, u32 len)
 {
-	if (!len)
-		return 0;
+	char *name;
+
 	if (len > RTSHM_NAME_MAX)
-		return -ENAMETOOLONG;
-	if (copy_from_user(buf, u64_to_user_ptr(uptr), len))
-		return -EFAULT;
-	if (memchr(buf, '\0', len) || memchr(buf, '\\', len))
-		return -EINVAL;
-	return 0;
+		return ERR_PTR(-ENAMETOOLONG);
+	name = memdup_user_nul(u64_to_user_ptr(uptr), len);
+	if (IS_ERR(name))
+		return name;
+	if (memchr(name, '\0', len) || memchr(name, '\\', len)) {
+		kfree(name);
+		return ERR_PTR(-EINVAL);
+	}
+	return name;
 }
 
 static int rtshm_check_bind(unsigned int cmd, const struct rtshm_bind *args)
@@ -178,12 +181,10 @@ static long rtshm_ioctl_bind(struct rtshm_handle *h, unsigned int cmd,
 	if (ret)
 		return ret;
 
-	name = kmalloc(RTSHM_NAME_MAX + 1, GFP_KERNEL);
-	if (!name)
-		return -ENOMEM;
-	ret = rtshm_copy_name(args.name, args.name_len, name);
-	if (!ret)
-		ret = rtshm_bind(h, cmd, &args, name);
+	name = rtshm_name_from_user(args.name, args.name_len);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = rtshm_bind(h, cmd, &args, name);
 	kfree(name);
 	if (ret)
 		return ret;
@@ -257,12 +258,10 @@ static long rtshm_ioctl_lookup(void __user *uarg)
 	    !args.name_len || args.id)
 		return -EINVAL;
 
-	name = kmalloc(RTSHM_NAME_MAX + 1, GFP_KERNEL);
-	if (!name)
-		return -ENOMEM;
-	ret = rtshm_copy_name(args.name, args.name_len, name);
-	if (!ret)
-		ret = rtshm_lookup(&args, name);
+	name = rtshm_name_from_user(args.name, args.name_len);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = rtshm_lookup(&args, name);
 	kfree(name);
 	if (ret)
 		return ret;
@@ -284,13 +283,12 @@ static long rtshm_ioctl_catalog(struct rtshm_handle *h, unsigned int cmd,
 	    args.flags || !args.name_len)
 		return -EINVAL;
 
-	name = kmalloc(RTSHM_NAME_MAX + 1, GFP_KERNEL);
-	if (!name)
-		return -ENOMEM;
-	ret = rtshm_copy_name(args.name, args.name_len, name);
-	if (!ret && cmd == RTSHM_IOC_CATALOG)
+	name = rtshm_name_from_user(args.name, args.name_len);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	if (cmd == RTSHM_IOC_CATALOG)
 		ret = rtshm_catalog(h, name, args.name_len);
-	else if (!ret)
+	else
 		ret = rtshm_uncatalog(name, args.name_len);
 	kfree(name);
 	return ret;
