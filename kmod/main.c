@@ -119,8 +119,8 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 
 /*
  * Copy a name from user space.  Names are 1..RTSHM_NAME_MAX bytes, any byte
- * but '\\' and NUL; @len 0 gives "", which means "unnamed" where a command
- * allows it.  Return: the NUL-terminated copy (kfree it) or an ERR_PTR.
+ * but a backslash and NUL; @len 0 gives "", which means "unnamed" where a
+ * command allows it.  Return: the NUL-terminated copy (kfree it) or ERR_PTR.
  */
 static char *rtshm_name_from_user(u64 uptr, u32 len)
 {
