@@ -9,6 +9,8 @@
 
 #include "rtshm.h"
 #include "rtapi.h"
+#include "ntx.h"
+#include "rt.h"
 #include "harness.h"
 
 /* Fixtures every row may use, made once per test. */
@@ -235,5 +237,102 @@ TEST(rtx_api_bad_arguments)
 	}
 	CHECK_EQ(bad, 0);
 	CHECK(RtCloseHandle(rtx_h));
+	CHECK_EQ(t_proc_segments(), 0);
+}
+
+static NTXHANDLE root, hseg, hother;
+static PVOID blk, blk2;
+static RTHANDLE rth, rth2;
+static DWORD not_a_block;
+
+/* Each row: one call that must fail (the expression says so), and its status. */
+#define INTIME_ROWS(X)								\
+	X(ntxGetLocationByName(NULL) == NTX_UNDEFINED_LOCATION, E_BAD_ADDR)	\
+	X(ntxGetLocationByName("NoSuchNode") == NTX_UNDEFINED_LOCATION, E_EXIST) \
+	X(ntxGetRootRtProcess(NTX_UNDEFINED_LOCATION) == NTX_BAD_NTXHANDLE, E_LOCATION) \
+	X(ntxGetRootRtProcess((NTXLOCATION)(intptr_t)12345) == NTX_BAD_NTXHANDLE, E_PARAM) \
+	X(ntxLookupNtxhandle(root, NULL, NO_WAIT) == NTX_BAD_NTXHANDLE, E_BAD_ADDR) \
+	X(ntxLookupNtxhandle(root, "", NO_WAIT) == NTX_BAD_NTXHANDLE, E_PARAM)	\
+	X(ntxLookupNtxhandle(root, "thirteen.char", NO_WAIT) == NTX_BAD_NTXHANDLE, E_PARAM) \
+	X(ntxLookupNtxhandle(root, "ba.absent", NO_WAIT) == NTX_BAD_NTXHANDLE, E_TIME) \
+	X(ntxLookupNtxhandle(root, "ba.absent", 50) == NTX_BAD_NTXHANDLE, E_TIME) \
+	X(ntxLookupNtxhandle((NTXHANDLE)(uintptr_t)0x77770001, "x", NO_WAIT) == NTX_BAD_NTXHANDLE, E_EXIST) \
+	X(ntxLookupNtxhandle(hseg, "x", NO_WAIT) == NTX_BAD_NTXHANDLE, E_TYPE)	\
+	X(ntxImportRtHandle(65000, root) == NTX_BAD_NTXHANDLE, E_EXIST)	\
+	X(ntxMapRtSharedMemory(NTX_BAD_NTXHANDLE) == NULL, E_EXIST)		\
+	X(ntxMapRtSharedMemory((NTXHANDLE)(uintptr_t)0x77770001) == NULL, E_EXIST) \
+	X(ntxMapRtSharedMemory(root) == NULL, E_TYPE)				\
+	X(ntxUnmapRtSharedMemory(hseg) == E_STATE, E_STATE)			\
+	X(ntxGetType(NTX_BAD_NTXHANDLE) == NTX_ERROR, E_EXIST)			\
+	X(ntxGetRtSize(NTX_BAD_NTXHANDLE) == NTX_BAD_SIZE, E_EXIST)		\
+	X(ntxCatalogNtxHandle(root, hseg, "") == E_PARAM, E_PARAM)		\
+	X(ntxCatalogNtxHandle(root, hother, "ba.seg") == E_CONTEXT, E_CONTEXT)	\
+	X(AllocateRtMemory(0) == NULL, E_PARAM)					\
+	X(AllocateRtMemory(0xFFFFFFFF) == NULL, E_PARAM)			\
+	X(FreeRtMemory(NULL) == (DWORD)-1, E_BAD_ADDR)				\
+	X(FreeRtMemory(&not_a_block) == (DWORD)-1, E_NOT_ALLOCATED)		\
+	X(CreateRtMemoryHandle((char *)blk + 4096, 4096) == BAD_RTHANDLE, E_PARAM) \
+	X(CreateRtMemoryHandle(blk, 4096) == BAD_RTHANDLE, E_PARAM)		\
+	X(CreateRtMemoryHandle(NULL, 4096) == BAD_RTHANDLE, E_PARAM)		\
+	X(DeleteRtMemoryHandle(65000) == FALSE, E_EXIST)			\
+	X(MapRtSharedMemory(65000) == NULL, E_EXIST)				\
+	X(CatalogRtHandle(NULL_RTHANDLE, rth, "") == FALSE, E_PARAM)		\
+	X(CatalogRtHandle(NULL_RTHANDLE, rth, NULL) == FALSE, E_BAD_ADDR)	\
+	X(CatalogRtHandle(NULL_RTHANDLE, rth, "thirteen.char") == FALSE, E_PARAM) \
+	X(CatalogRtHandle(NULL_RTHANDLE, rth2, "ba.seg") == FALSE, E_CONTEXT)	\
+	X(CatalogRtHandle(NULL_RTHANDLE, rth, "ba.alias") == FALSE, E_LIMIT)	\
+	X(CatalogRtHandle(rth, rth2, "ba.x") == FALSE, E_TYPE)			\
+	X(UncatalogRtHandle(NULL_RTHANDLE, "ba.absent") == FALSE, E_CONTEXT)	\
+	X(LookupRtHandle(NULL_RTHANDLE, "ba.absent", NO_WAIT) == BAD_RTHANDLE, E_TIME) \
+	X(LookupRtHandle(rth, "ba.seg", NO_WAIT) == BAD_RTHANDLE, E_TYPE)
+
+static const struct {
+	const char *call;
+	WORD status;
+} intime_rows[] = { INTIME_ROWS(AS_TEXT) };
+
+/* Make call number @row of INTIME_ROWS; 1 if it failed as the row expects. */
+static int intime_call_failed(unsigned int row)
+{
+	unsigned int n = 0;
+
+#define AS_CALL(expr, status) if (row == n++) return (expr);
+	INTIME_ROWS(AS_CALL)
+#undef AS_CALL
+	return 0;
+}
+
+TEST(intime_api_bad_arguments)
+{
+	unsigned int i, bad = 0;
+
+	root = ntxGetRootRtProcess(NTX_LOCAL);
+	CHECK(root != NTX_BAD_NTXHANDLE);
+	blk = AllocateRtMemory(8192);
+	blk2 = AllocateRtMemory(4096);
+	CHECK(blk && blk2);
+	rth = CreateRtMemoryHandle(blk, 8192);
+	rth2 = CreateRtMemoryHandle(blk2, 4096);
+	CHECK(rth != BAD_RTHANDLE && rth2 != BAD_RTHANDLE);
+	CHECK(CatalogRtHandle(NULL_RTHANDLE, rth, "ba.seg"));
+	hseg = ntxLookupNtxhandle(root, "ba.seg", NO_WAIT);
+	hother = ntxImportRtHandle(rth2, hseg);
+	CHECK(hseg != NTX_BAD_NTXHANDLE && hother != NTX_BAD_NTXHANDLE);
+
+	for (i = 0; i < sizeof(intime_rows) / sizeof(intime_rows[0]); i++) {
+		int failed;
+
+		SetLastRtError(0x7777);
+		failed = intime_call_failed(i);
+		if (!failed || GetLastRtError() != intime_rows[i].status) {
+			fprintf(stderr, "  %s %s, status 0x%04x, expected 0x%04x\n",
+				intime_rows[i].call, failed ? "held" : "did not hold",
+				(unsigned)GetLastRtError(), (unsigned)intime_rows[i].status);
+			bad++;
+		}
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(FreeRtMemory(blk) == 8192);
+	CHECK(FreeRtMemory(blk2) == 4096);
 	CHECK_EQ(t_proc_segments(), 0);
 }
