@@ -37,11 +37,6 @@ static int rtshm_bind_fd(unsigned long cmd, struct rtshm_bind *b,
 	return fd;
 }
 
-static int rtshm_set_name(struct rtshm_bind *b, const char *name)
-{
-	return rtshm_name_arg(name, &b->name, &b->name_len);
-}
-
 static __u32 rtshm_bind_flags(unsigned int flags)
 {
 	__u32 out = 0;
@@ -63,7 +58,7 @@ RTSHM_EXPORT int rtshm_create(const char *name, uint64_t size,
 	if (flags & ~RTSHM_LIB_FLAGS || mode & ~0777U)
 		return -EINVAL;
 	memset(&b, 0, sizeof(b));
-	ret = rtshm_set_name(&b, name);
+	ret = rtshm_name_arg(name, &b.name, &b.name_len);
 	if (ret)
 		return ret;
 	b.size = size;
@@ -82,7 +77,7 @@ RTSHM_EXPORT int rtshm_open(const char *name, unsigned int flags,
 	if (flags & ~RTSHM_RDWR)
 		return -EINVAL;
 	memset(&b, 0, sizeof(b));
-	ret = rtshm_set_name(&b, name);
+	ret = rtshm_name_arg(name, &b.name, &b.name_len);
 	if (ret)
 		return ret;
 	if (!b.name_len)
