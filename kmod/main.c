@@ -106,7 +106,7 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 	info.abi_minor = RTSHM_ABI_MINOR;
 	info.features = RTSHM_FEAT_NAMES | RTSHM_FEAT_OPEN_BY_ID |
 			RTSHM_FEAT_PREFAULT | RTSHM_FEAT_SERIAL |
-			RTSHM_FEAT_LOOKUP | RTSHM_FEAT_CATALOG;
+			RTSHM_FEAT_LOOKUP | RTSHM_FEAT_CATALOG | RTSHM_FEAT_SYNC;
 	info.max_segment_size = rtshm_max_segment_size();
 	info.max_bytes = rtshm_limit_bytes();
 	info.max_segments = rtshm_limit_segments();
@@ -144,13 +144,20 @@ static int rtshm_check_bind(unsigned int cmd, const struct rtshm_bind *args)
 
 	if (!rtshm_reserved_zero(args->reserved, ARRAY_SIZE(args->reserved)))
 		return -EINVAL;
-	if (args->type != RTSHM_TYPE_SHM)
+	if (args->type < RTSHM_TYPE_SHM || args->type > RTSHM_TYPE_MAX)
 		return -EINVAL;
 	if (cmd == RTSHM_IOC_CREATE) {
 		allowed |= RTSHM_BIND_EXCL;
 		if (args->mode & ~0777U || args->id || args->serial)
 			return -EINVAL;
+		/* a sync object's state: 1..RTSHM_SYNC_STATE_SIZE bytes */
+		if (rtshm_type_is_sync(args->type) ?
+		    !args->state || !args->size ||
+		    args->size > RTSHM_SYNC_STATE_SIZE : args->state)
+			return -EINVAL;
 	} else {
+		if (args->state)
+			return -EINVAL;
 		allowed |= RTSHM_BIND_BY_ID | RTSHM_BIND_SERIAL;
 		if (args->mode || args->size)
 			return -EINVAL;
@@ -172,6 +179,7 @@ static long rtshm_ioctl_bind(struct rtshm_handle *h, unsigned int cmd,
 			     void __user *uarg)
 {
 	struct rtshm_bind args;
+	void *state = NULL;
 	char *name;
 	int ret;
 
@@ -184,7 +192,15 @@ static long rtshm_ioctl_bind(struct rtshm_handle *h, unsigned int cmd,
 	name = rtshm_name_from_user(args.name, args.name_len);
 	if (IS_ERR(name))
 		return PTR_ERR(name);
-	ret = rtshm_bind(h, cmd, &args, name);
+	if (args.state) {
+		state = memdup_user(u64_to_user_ptr(args.state), args.size);
+		if (IS_ERR(state)) {
+			kfree(name);
+			return PTR_ERR(state);
+		}
+	}
+	ret = rtshm_bind(h, cmd, &args, name, state);
+	kfree(state);
 	kfree(name);
 	if (ret)
 		return ret;

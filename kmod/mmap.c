@@ -119,6 +119,8 @@ int rtshm_mmap(struct file *file, struct vm_area_struct *vma)
 		rtshm_vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	rtshm_vm_flags_set(vma, VM_DONTEXPAND);
+	if (seg->state)
+		return rtshm_state_mmap(seg->state, vma);
 
 	map_file = anon_inode_getfile("[rtshm]", &rtshm_map_fops, NULL, O_RDWR);
 	if (IS_ERR(map_file))

@@ -73,6 +73,13 @@ static void rtshm_proc_stop(struct seq_file *m, void *v)
 	mutex_unlock(&rtshm_lock);
 }
 
+static const char *const rtshm_type_names[RTSHM_TYPE_MAX + 1] = {
+	[RTSHM_TYPE_SHM] = "shm",
+	[RTSHM_TYPE_EVENT] = "event",
+	[RTSHM_TYPE_MUTEX] = "mutex",
+	[RTSHM_TYPE_SEMAPHORE] = "semaphore",
+};
+
 static void rtshm_proc_name(struct seq_file *m, const struct rtshm_entry *e)
 {
 	u32 i;
@@ -100,7 +107,7 @@ static int rtshm_proc_show(struct seq_file *m, void *v)
 	u64 phys = 0;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "id name size handles mappings uid gid mode cpid phys\n");
+		seq_puts(m, "id name size handles mappings uid gid mode cpid phys type\n");
 		return 0;
 	}
 	if (v == RTSHM_SUMMARY_TOKEN) {
@@ -118,12 +125,13 @@ static int rtshm_proc_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "%u ", e->id);
 	rtshm_proc_name(m, e);
-	seq_printf(m, " %llu %u %u %u %u %04o %d 0x%llx\n",
+	seq_printf(m, " %llu %u %u %u %u %04o %d 0x%llx %s\n",
 		   rtshm_seg_size(seg), atomic_read(&e->handles),
 		   atomic_read(&seg->mappings),
 		   from_kuid_munged(user_ns, e->uid),
 		   from_kgid_munged(user_ns, e->gid), e->mode,
-		   pid_nr_ns(e->creator, task_active_pid_ns(current)), phys);
+		   pid_nr_ns(e->creator, task_active_pid_ns(current)), phys,
+		   rtshm_type_names[e->type]);
 	return 0;
 }
 

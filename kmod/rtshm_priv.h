@@ -64,9 +64,16 @@ struct rtshm_entry {
 	atomic_t handles;
 };
 
+/*
+ * Every entry is a struct rtshm_seg.  A shared-memory segment owns @pages;
+ * an event, mutex or semaphore owns instead the one-page shmem file @state
+ * (shmem so that futexes work in it: they need a page with a mapping),
+ * and @nr_pages is 1 for the accounting.
+ */
 struct rtshm_seg {
 	struct rtshm_entry e;
 	struct page *pages;		/* first of nr_pages contiguous pages */
+	struct file *state;		/* synchronisation objects only */
 	unsigned long nr_pages;
 	atomic_t mappings;
 };
@@ -123,13 +130,22 @@ void rtshm_quota_exit(void);
 
 /* segment.c */
 int rtshm_bind(struct rtshm_handle *h, unsigned int cmd,
-	       struct rtshm_bind *args, const char *name);
+	       struct rtshm_bind *args, const char *name, const void *state);
 void rtshm_entry_put(struct rtshm_entry *e);
 void rtshm_seg_get(struct rtshm_seg *seg);
 phys_addr_t rtshm_seg_phys(const struct rtshm_seg *seg);
 
 /* mmap.c */
 int rtshm_mmap(struct file *file, struct vm_area_struct *vma);
+
+/* sync.c: state pages of events, mutexes and semaphores */
+static inline bool rtshm_type_is_sync(u32 type)
+{
+	return type != RTSHM_TYPE_SHM;
+}
+
+struct file *rtshm_state_new(const void *state, size_t len);
+int rtshm_state_mmap(struct file *state, struct vm_area_struct *vma);
 
 /* proc.c */
 int rtshm_proc_init(void);

@@ -5,6 +5,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -36,13 +37,15 @@ static void rtshm_free_pages(struct page *pages, unsigned long nr_pages)
 
 phys_addr_t rtshm_seg_phys(const struct rtshm_seg *seg)
 {
-	return page_to_phys(seg->pages);
+	return seg->pages ? page_to_phys(seg->pages) : 0;
 }
 
 static void rtshm_seg_free(struct rtshm_seg *seg)
 {
 	if (seg->pages)
 		rtshm_free_pages(seg->pages, seg->nr_pages);
+	if (seg->state)
+		fput(seg->state);
 	put_pid(seg->e.creator);
 	kfree(seg->e.name);
 	kfree(seg);
@@ -76,32 +79,55 @@ void rtshm_seg_get(struct rtshm_seg *seg)
 	kref_get(&seg->e.ref);
 }
 
-/* A new, unpublished segment with its memory; the name is taken over. */
-static struct rtshm_seg *rtshm_seg_new(u64 size, u32 mode, char *name,
-				       u32 name_len)
+/* The memory of a new segment, or the state page of a new sync object. */
+static int rtshm_seg_alloc(struct rtshm_seg *seg, const struct rtshm_bind *args,
+			   const void *state)
 {
-	unsigned long nr_pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	struct file *file;
+
+	if (rtshm_type_is_sync(args->type)) {
+		file = rtshm_state_new(state, args->size);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		seg->state = file;
+		seg->nr_pages = 1;
+		return 0;
+	}
+	seg->nr_pages = PAGE_ALIGN(args->size) >> PAGE_SHIFT;
+	seg->pages = rtshm_alloc_pages(seg->nr_pages);
+	if (!seg->pages) {
+		pr_warn_ratelimited("no %llu contiguous bytes free for a segment\n",
+				    rtshm_seg_size(seg));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * A new, unpublished object with its memory, or ERR_PTR; the name is taken
+ * over only on success.
+ */
+static struct rtshm_seg *rtshm_seg_new(const struct rtshm_bind *args,
+				       char *name, const void *state)
+{
 	struct rtshm_seg *seg;
+	int ret;
 
 	seg = kzalloc(sizeof(*seg), GFP_KERNEL);
 	if (!seg)
-		return NULL;
-
-	seg->pages = rtshm_alloc_pages(nr_pages);
-	if (!seg->pages) {
-		pr_warn_ratelimited("no %llu contiguous bytes free for a segment\n",
-				    (u64)nr_pages << PAGE_SHIFT);
+		return ERR_PTR(-ENOMEM);
+	ret = rtshm_seg_alloc(seg, args, state);
+	if (ret) {
 		kfree(seg);
-		return NULL;
+		return ERR_PTR(ret);
 	}
-	seg->nr_pages = nr_pages;
 	kref_init(&seg->e.ref);
-	seg->e.type = RTSHM_TYPE_SHM;
+	seg->e.type = args->type;
 	seg->e.name = name;
-	seg->e.name_len = name_len;
+	seg->e.name_len = args->name_len;
 	seg->e.uid = current_euid();
 	seg->e.gid = current_egid();
-	seg->e.mode = mode;
+	seg->e.mode = args->mode;
 	seg->e.creator = get_pid(task_tgid(current));
 	return seg;
 }
@@ -187,7 +213,7 @@ static int rtshm_try_open_name(struct rtshm_handle *h, struct rtshm_bind *args,
 }
 
 static int rtshm_create(struct rtshm_handle *h, struct rtshm_bind *args,
-			const char *name)
+			const char *name, const void *state)
 {
 	struct rtshm_seg *seg = NULL;
 	struct rtshm_ns *ns;
@@ -216,10 +242,10 @@ static int rtshm_create(struct rtshm_handle *h, struct rtshm_bind *args,
 		if (!name_copy)
 			return -ENOMEM;
 	}
-	seg = rtshm_seg_new(args->size, args->mode, name_copy, args->name_len);
-	if (!seg) {
+	seg = rtshm_seg_new(args, name_copy, state);
+	if (IS_ERR(seg)) {
 		kfree(name_copy);
-		return -ENOMEM;
+		return PTR_ERR(seg);
 	}
 
 	mutex_lock(&rtshm_lock);
@@ -299,12 +325,13 @@ out_unlock:
  * @cmd: RTSHM_IOC_CREATE or RTSHM_IOC_OPEN
  * @args: validated arguments; out fields are filled in
  * @name: @args->name_len bytes of validated name (kernel copy)
+ * @state: CREATE of a sync object: @args->size bytes of its initial state
  */
 int rtshm_bind(struct rtshm_handle *h, unsigned int cmd,
-	       struct rtshm_bind *args, const char *name)
+	       struct rtshm_bind *args, const char *name, const void *state)
 {
 	args->result = 0;
 	if (cmd == RTSHM_IOC_CREATE)
-		return rtshm_create(h, args, name);
+		return rtshm_create(h, args, name, state);
 	return rtshm_open(h, args, name);
 }

@@ -10,7 +10,10 @@
  * One open file of /dev/rtshm is one handle.  RTSHM_IOC_CREATE or
  * RTSHM_IOC_OPEN binds it to a segment exactly once; mmap() of that file maps
  * the segment; close() drops the handle's reference.  A mapping keeps the
- * segment alive on its own, so it may outlive the handle.
+ * segment alive on its own, so it may outlive the handle.  A handle of a
+ * synchronisation object maps its state page (offset 0, one page, shared);
+ * that mapping does not keep the object alive: the object goes with its
+ * last handle.
  */
 #ifndef _UAPI_LINUX_RTSHM_H
 #define _UAPI_LINUX_RTSHM_H
@@ -26,7 +29,7 @@
  * adds commands, flags or feature bits.
  */
 #define RTSHM_ABI_MAJOR		1
-#define RTSHM_ABI_MINOR		1
+#define RTSHM_ABI_MINOR		2
 
 /* Longest name in bytes, without a terminating NUL. */
 #define RTSHM_NAME_MAX		255
@@ -35,8 +38,22 @@
 #define RTSHM_ID_MIN		1
 #define RTSHM_ID_MAX		65535
 
-/* Object types in the shared namespace. */
+/*
+ * Object types in the shared namespace.  A name belongs to one object of
+ * one type; creating or opening it as another type fails with EMEDIUMTYPE.
+ * Events, mutexes and semaphores (1.2) are synchronisation objects: the
+ * kernel owns their one state page (shmem-backed, so futexes work in it,
+ * never swapped) and their name, permissions and lifetime; librtshm defines
+ * the page's contents and implements the waits on it with futexes.
+ */
 #define RTSHM_TYPE_SHM		1	/* shared-memory segment */
+#define RTSHM_TYPE_EVENT	2	/* RTX event (1.2) */
+#define RTSHM_TYPE_MUTEX	3	/* RTX mutex (1.2) */
+#define RTSHM_TYPE_SEMAPHORE	4	/* RTX semaphore (1.2) */
+#define RTSHM_TYPE_MAX		RTSHM_TYPE_SEMAPHORE
+
+/* Size of a synchronisation object's state page, whatever PAGE_SIZE is. */
+#define RTSHM_SYNC_STATE_SIZE	4096
 
 /* Feature bits reported by RTSHM_IOC_GET_INFO. */
 #define RTSHM_FEAT_NAMES	(1ULL << 0)	/* named create/open */
@@ -45,6 +62,7 @@
 #define RTSHM_FEAT_SERIAL	(1ULL << 3)	/* serials, RTSHM_BIND_SERIAL (1.1) */
 #define RTSHM_FEAT_LOOKUP	(1ULL << 4)	/* RTSHM_IOC_LOOKUP (1.1) */
 #define RTSHM_FEAT_CATALOG	(1ULL << 5)	/* RTSHM_IOC_CATALOG/UNCATALOG (1.1) */
+#define RTSHM_FEAT_SYNC		(1ULL << 8)	/* event, mutex, semaphore types (1.2) */
 
 /**
  * struct rtshm_info - module description, from RTSHM_IOC_GET_INFO
@@ -89,16 +107,23 @@ struct rtshm_info {
  * struct rtshm_bind - argument of RTSHM_IOC_CREATE and RTSHM_IOC_OPEN
  * @name:	in: user pointer to the name bytes (need not be NUL-terminated)
  * @size:	in: CREATE: requested size in bytes, rounded up to whole pages;
- *		ignored when the name exists.  out: the segment's size.
+ *		ignored when the name exists.  For a synchronisation object:
+ *		the bytes at @state, 1..RTSHM_SYNC_STATE_SIZE.
+ *		out: the segment's size (RTSHM_SYNC_STATE_SIZE for the
+ *		state page of a synchronisation object).
  * @name_len:	in: number of bytes at @name; 0 = unnamed (CREATE only)
  * @flags:	in: RTSHM_BIND_*
- * @type:	in: RTSHM_TYPE_SHM
+ * @type:	in: RTSHM_TYPE_*
  * @mode:	in: CREATE: permission bits (0777 mask), like shmget()
  * @id:		in: OPEN with RTSHM_BIND_BY_ID: the id.  out: the segment's id.
  * @result:	out: RTSHM_RESULT_*
  * @serial:	in: OPEN with RTSHM_BIND_SERIAL: the expected serial, else 0.
  *		out: the segment's serial, unique for the module's lifetime.
  * @reserved:	zero
+ * @state:	in: CREATE of a synchronisation object: user pointer to the
+ *		initial contents of its state page (the rest is zero), copied
+ *		before the object becomes visible, so no opener can see it
+ *		uninitialised.  Else 0.
  *
  * CREATE makes the segment, or opens the existing one of that name (unless
  * RTSHM_BIND_EXCL): when several processes race on one new name, exactly one
@@ -122,15 +147,17 @@ struct rtshm_bind {
 	__u32 id;
 	__u32 result;
 	__u64 serial;
-	__u64 reserved[3];
+	__u64 reserved[2];
+	__u64 state;
 };
 
 /**
  * struct rtshm_stat - the bound segment, from RTSHM_IOC_STAT
  * @size:	segment size in bytes (whole pages)
- * @phys_addr:	physical address of the first byte; 0 unless CAP_SYS_ADMIN
+ * @phys_addr:	physical address of the first byte; 0 unless CAP_SYS_ADMIN;
+ *		always 0 for a synchronisation object
  * @id:		segment id
- * @type:	RTSHM_TYPE_SHM
+ * @type:	RTSHM_TYPE_*
  * @flags:	this handle's RTSHM_BIND_WRITE bit
  * @mode:	permission bits
  * @uid:	creator's effective uid, as seen from the caller's user namespace
