@@ -36,6 +36,12 @@ extern "C" {
 
 /* Object types in the shared namespace (struct rtshm_object_info). */
 #define RTSHM_OBJ_SHM		1
+#define RTSHM_OBJ_EVENT		2	/* synchronisation objects: see */
+#define RTSHM_OBJ_MUTEX		3	/* rtshm_sync_create() */
+#define RTSHM_OBJ_SEMAPHORE	4
+
+/* Bytes of a synchronisation object's state page. */
+#define RTSHM_SYNC_STATE_BYTES	4096
 
 /* What a successful create or open found. */
 struct rtshm_result {
@@ -68,6 +74,7 @@ struct rtshm_seg_info {
 	int writable;		/* this handle is read-write */
 	size_t name_len;	/* 0: unnamed */
 	char name[RTSHM_NAME_MAX_LEN + 1];
+	uint32_t type;		/* RTSHM_OBJ_* */
 };
 
 /* The loaded module (rtshm_module_info()). */
@@ -98,6 +105,38 @@ struct rtshm_module_info {
  */
 int rtshm_create(const char *name, uint64_t size, unsigned int flags,
 		 mode_t mode, struct rtshm_result *res);
+
+/**
+ * rtshm_sync_create() - create a synchronisation object, or open it
+ * @name: NULL or "" for an unnamed object; else as for rtshm_create()
+ * @type: RTSHM_OBJ_EVENT, RTSHM_OBJ_MUTEX or RTSHM_OBJ_SEMAPHORE
+ * @state: initial contents of the object's state page (the rest is zero)
+ * @len: bytes at @state, 1..RTSHM_SYNC_STATE_BYTES
+ * @flags: 0 or RTSHM_EXCL; the handle is always read-write
+ * @mode: permission bits of a new object
+ * @res: optional, as for rtshm_create(); size is the state page's size
+ *
+ * The kernel gives the object a name in the namespace shared with
+ * segments, permissions and a lifetime (the last handle closes it); the
+ * state page, mapped with rtshm_map(), is shared memory in which futexes
+ * work.  The kernel copies @state into it before any other process can
+ * open the object.  The RTX layer (rtapi.h) builds events, mutexes and
+ * semaphores on this.
+ *
+ * Return: a handle, or the errors of rtshm_create(); -EMEDIUMTYPE if the
+ * name belongs to an object of another type.
+ */
+int rtshm_sync_create(const char *name, uint32_t type, const void *state,
+		      size_t len, unsigned int flags, mode_t mode,
+		      struct rtshm_result *res);
+
+/**
+ * rtshm_sync_open() - open an existing named synchronisation object
+ *
+ * Return: a read-write handle, or -ENOENT, -EACCES (no read-write
+ * permission), -EINVAL, -ENAMETOOLONG, -EMEDIUMTYPE (another type).
+ */
+int rtshm_sync_open(const char *name, uint32_t type, struct rtshm_result *res);
 
 /**
  * rtshm_open() - open an existing named segment

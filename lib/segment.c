@@ -87,6 +87,56 @@ RTSHM_EXPORT int rtshm_open(const char *name, unsigned int flags,
 	return rtshm_bind_fd(RTSHM_IOC_OPEN, &b, res);
 }
 
+static int rtshm_sync_type_ok(uint32_t type)
+{
+	return type == RTSHM_OBJ_EVENT || type == RTSHM_OBJ_MUTEX ||
+	       type == RTSHM_OBJ_SEMAPHORE;
+}
+
+RTSHM_EXPORT int rtshm_sync_create(const char *name, uint32_t type,
+				   const void *state, size_t len,
+				   unsigned int flags, mode_t mode,
+				   struct rtshm_result *res)
+{
+	struct rtshm_bind b;
+	int ret;
+
+	if (!rtshm_sync_type_ok(type) || !state || !len ||
+	    len > RTSHM_SYNC_STATE_BYTES || flags & ~RTSHM_EXCL ||
+	    mode & ~0777U)
+		return -EINVAL;
+	memset(&b, 0, sizeof(b));
+	ret = rtshm_name_arg(name, &b.name, &b.name_len);
+	if (ret)
+		return ret;
+	b.size = len;
+	b.state = (__u64)(uintptr_t)state;
+	/* waiting changes the state, so every handle is read-write */
+	b.flags = rtshm_bind_flags(flags | RTSHM_RDWR);
+	b.type = type;
+	b.mode = mode;
+	return rtshm_bind_fd(RTSHM_IOC_CREATE, &b, res);
+}
+
+RTSHM_EXPORT int rtshm_sync_open(const char *name, uint32_t type,
+				 struct rtshm_result *res)
+{
+	struct rtshm_bind b;
+	int ret;
+
+	if (!rtshm_sync_type_ok(type))
+		return -EINVAL;
+	memset(&b, 0, sizeof(b));
+	ret = rtshm_name_arg(name, &b.name, &b.name_len);
+	if (ret)
+		return ret;
+	if (!b.name_len)
+		return -EINVAL;
+	b.flags = RTSHM_BIND_WRITE;
+	b.type = type;
+	return rtshm_bind_fd(RTSHM_IOC_OPEN, &b, res);
+}
+
 static int rtshm_open_by_id(uint32_t id, uint64_t serial, unsigned int flags,
 			    struct rtshm_result *res)
 {
@@ -145,6 +195,7 @@ RTSHM_EXPORT int rtshm_stat(int handle, struct rtshm_seg_info *info)
 	info->handles = st.handles;
 	info->mappings = st.mappings;
 	info->writable = !!(st.flags & RTSHM_BIND_WRITE);
+	info->type = st.type;
 	info->name_len = st.name_len < sizeof(info->name) ? st.name_len : 0;
 	memcpy(info->name, st.name, info->name_len);
 	return 0;
