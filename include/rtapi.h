@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * IntervalZero RTX/RTX64 shared-memory API on librtshm.
+ * IntervalZero RTX/RTX64 shared-memory and synchronisation API on librtshm.
  *
  * Source written for RTX's Rtapi.h compiles unchanged: build it with
  * `pkg-config --cflags --libs rtshm` (or -I include/compat and -lrtshm in
@@ -93,6 +93,118 @@ LPVOID RTAPI RtMapViewOfSharedMemory(HANDLE hShmObj, DWORD dwDesiredAccess,
 				     DWORD dwNumberOfBytesToMap);
 /* RTX64: same as RtUnmapSharedMemory. */
 BOOL RTAPI RtUnmapViewOfSharedMemory(LPVOID lpBaseAddress);
+
+/* --- events, mutexes, semaphores ------------------------------------- */
+/*
+ * They share the namespace of shared memory: a name belongs to one object,
+ * and creating or opening it as another type fails with
+ * ERROR_INVALID_HANDLE.  Create of an existing name of the same type opens
+ * it and sets ERROR_ALREADY_EXISTS (the other arguments are then ignored);
+ * success sets 0.  lpEventAttributes & co. and bInheritHandle are ignored,
+ * dwDesiredAccess must be one of the values below (any of them gives full
+ * access).  Waits are futex waits on a shared state page: no system call
+ * when the object is signaled.  RtCloseHandle closes them.
+ */
+#define SYNCHRONIZE		0x00100000
+#define EVENT_MODIFY_STATE	0x0002
+#define EVENT_ALL_ACCESS	0x001F0003
+#define MUTEX_MODIFY_STATE	0x0001
+#define MUTEX_ALL_ACCESS	0x001F0001
+#define SEMAPHORE_MODIFY_STATE	0x0002
+#define SEMAPHORE_ALL_ACCESS	0x001F0003
+
+#define STATUS_WAIT_0		0x00000000
+#define STATUS_ABANDONED_WAIT_0	0x00000080
+#define STATUS_TIMEOUT		0x00000102
+#define WAIT_OBJECT_0		STATUS_WAIT_0
+#define WAIT_ABANDONED		STATUS_ABANDONED_WAIT_0
+#define WAIT_ABANDONED_0	STATUS_ABANDONED_WAIT_0
+#define WAIT_TIMEOUT		STATUS_TIMEOUT
+#define WAIT_FAILED		0xFFFFFFFFU
+
+/* Most handles RtWaitForMultipleObjects takes (RTX64's MAX_WFMO). */
+#define MAX_WFMO		64
+#ifndef MAXIMUM_WAIT_OBJECTS
+#define MAXIMUM_WAIT_OBJECTS	MAX_WFMO
+#endif
+
+/* Manual-reset events stay signaled until reset; auto-reset ones release one waiter. */
+HANDLE RTAPI RtCreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+			    BOOL bInitialState, LPCSTR lpName);
+HANDLE RTAPI RtCreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+			    BOOL bInitialState, LPCWSTR lpName);
+HANDLE RTAPI RtOpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+HANDLE RTAPI RtOpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+BOOL RTAPI RtSetEvent(HANDLE hEvent);
+BOOL RTAPI RtResetEvent(HANDLE hEvent);
+/*
+ * Release the threads waiting now (manual reset: all of them; auto reset:
+ * at most one) and leave the event non-signaled.  As on Windows, a thread
+ * that is just about to wait can miss a pulse; prefer RtSetEvent.
+ */
+BOOL RTAPI RtPulseEvent(HANDLE hEvent);
+
+/*
+ * A mutex is owned by a thread and may be taken again by its owner (each
+ * wait needs its own RtReleaseMutex).  If the owner thread ends while
+ * holding it, the next waiter gets it with WAIT_ABANDONED.  Waiting boosts
+ * the owner to the waiter's real-time priority (priority inheritance).
+ */
+HANDLE RTAPI RtCreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+			    LPCSTR lpName);
+HANDLE RTAPI RtCreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+			    LPCWSTR lpName);
+HANDLE RTAPI RtOpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+HANDLE RTAPI RtOpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+/* FALSE with ERROR_NOT_OWNER unless the calling thread owns the mutex. */
+BOOL RTAPI RtReleaseMutex(HANDLE hMutex);
+
+/* 0 <= lInitialCount <= lMaximumCount, lMaximumCount > 0. */
+HANDLE RTAPI RtCreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+				LONG lInitialCount, LONG lMaximumCount, LPCSTR lpName);
+HANDLE RTAPI RtCreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+				LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName);
+HANDLE RTAPI RtOpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+HANDLE RTAPI RtOpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+/*
+ * Add lReleaseCount (> 0) to the count; FALSE with ERROR_TOO_MANY_POSTS if
+ * that would pass the maximum (the count is then unchanged).
+ * *lpPreviousCount (optional) receives the count before.
+ */
+BOOL RTAPI RtReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount, LPLONG lpPreviousCount);
+
+/*
+ * Wait up to dwMilliseconds (INFINITE: forever, 0: just test) for an event,
+ * mutex or semaphore.  Return: WAIT_OBJECT_0, WAIT_ABANDONED (a mutex whose
+ * owner died, now owned by the caller), WAIT_TIMEOUT, or WAIT_FAILED
+ * (ERROR_INVALID_HANDLE: not a waitable handle).
+ */
+DWORD RTAPI RtWaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+/*
+ * Wait for any (bWaitAll FALSE) or all of nCount (1..MAX_WFMO) distinct
+ * handles.  Return: WAIT_OBJECT_0 + i (any: the lowest index that was
+ * signaled; all: WAIT_OBJECT_0), WAIT_ABANDONED_0 + i (i is an abandoned
+ * mutex), WAIT_TIMEOUT or WAIT_FAILED (ERROR_INVALID_PARAMETER for a bad
+ * count, a NULL array or a duplicate handle; ERROR_INVALID_HANDLE).
+ */
+DWORD RTAPI RtWaitForMultipleObjects(DWORD nCount, CONST HANDLE *lpHandles, BOOL bWaitAll,
+				     DWORD dwMilliseconds);
+
+#ifdef UNICODE
+#define RtCreateEvent		RtCreateEventW
+#define RtOpenEvent		RtOpenEventW
+#define RtCreateMutex		RtCreateMutexW
+#define RtOpenMutex		RtOpenMutexW
+#define RtCreateSemaphore	RtCreateSemaphoreW
+#define RtOpenSemaphore		RtOpenSemaphoreW
+#else
+#define RtCreateEvent		RtCreateEventA
+#define RtOpenEvent		RtOpenEventA
+#define RtCreateMutex		RtCreateMutexA
+#define RtOpenMutex		RtOpenMutexA
+#define RtCreateSemaphore	RtCreateSemaphoreA
+#define RtOpenSemaphore		RtOpenSemaphoreA
+#endif
 
 /*
  * printf to stdout with Microsoft's format language (%I64d, %ld as 32 bits,

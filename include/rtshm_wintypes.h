@@ -58,6 +58,13 @@ typedef float		FLOAT;
 typedef const void	*LPCVOID;
 typedef HANDLE		*PHANDLE, *LPHANDLE;
 
+/* Accepted and ignored: Linux permissions come from the umask. */
+typedef struct _SECURITY_ATTRIBUTES {
+	DWORD nLength;
+	LPVOID lpSecurityDescriptor;
+	BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
 /*
  * WCHAR is wchar_t so that L"..." literals work unchanged; on Linux that
  * is 32 bits (UTF-32), not Windows' UTF-16.  Functions taking wide names

@@ -19,10 +19,13 @@ void rtx_unlock(void);
 
 /* --- handle table (rtx_handles.c) ------------------------------------ */
 
-/* What a handle refers to.  Events, mutexes and semaphores come later. */
+/* What a handle refers to. */
 enum rtx_kind {
 	RTX_KIND_ANY = 0,	/* for rtx_handle_get(): any kind */
 	RTX_KIND_SHM,
+	RTX_KIND_EVENT,
+	RTX_KIND_MUTEX,
+	RTX_KIND_SEMAPHORE,
 };
 
 struct rtx_object;
