@@ -135,10 +135,25 @@ TEST(bad_fields)
 	b = good_create("t");
 	b.type = 0;
 	BAD_CREATE(b, EINVAL);
-	b.type = 2;
+	b.type = RTSHM_TYPE_EVENT;	/* a sync object needs its state */
+	BAD_CREATE(b, EINVAL);
+	b.type = RTSHM_TYPE_MAX + 1;
 	BAD_CREATE(b, EINVAL);
 	b.type = ~0U;
 	BAD_CREATE(b, EINVAL);
+	b = good_create("s");
+	b.state = (uintptr_t)&b;	/* a segment has none */
+	BAD_CREATE(b, EINVAL);
+	b = good_create("z");
+	b.type = RTSHM_TYPE_SEMAPHORE;
+	b.state = (uintptr_t)&b;
+	b.size = RTSHM_SYNC_STATE_SIZE + 1;
+	BAD_CREATE(b, EINVAL);
+	b.size = 0;
+	BAD_CREATE(b, EINVAL);
+	b.size = 64;
+	b.state = 8;			/* unreadable */
+	BAD_CREATE(b, EFAULT);
 	b = good_create("m");
 	b.mode = 01000;
 	BAD_CREATE(b, EINVAL);
@@ -378,6 +393,7 @@ TEST(random_arguments)
 			b->flags &= RTSHM_BIND_FLAGS;
 			b->id %= 8;
 			b->result = 0;
+			b->state = 0;
 			memset(b->reserved, 0, sizeof(b->reserved));
 		}
 		if (i % 4 == 1) {

@@ -26,7 +26,7 @@ TEST(header_and_lines)
 	void *p;
 
 	CHECK_EQ(read_first_line(line, sizeof(line)), 0);
-	CHECK(!strcmp(line, "id name size handles mappings uid gid mode cpid phys\n"));
+	CHECK(!strcmp(line, "id name size handles mappings uid gid mode cpid phys type\n"));
 
 	h = CHECK_OK(rtshm_create("proc test", 8000, RTSHM_RDWR, 0640, &r));
 	h2 = CHECK_OK(rtshm_open("proc test", RTSHM_RDONLY, NULL));
@@ -77,11 +77,13 @@ static int read_phys_as_user(void *arg)
 {
 	uint32_t id = *(uint32_t *)arg;
 	const char *line = t_proc_line(id);
-	const char *phys = strrchr(line, ' ');
+	unsigned long long phys;
+	char type[16];
 
-	if (!line[0] || !phys)
+	if (sscanf(line, "%*u %*s %*u %*u %*u %*u %*u %*o %*d 0x%llx %15s",
+		   &phys, type) != 2)
 		return 1;
-	return strcmp(phys, " 0x0\n") ? 2 : 0;
+	return phys || strcmp(type, "shm") ? 2 : 0;
 }
 
 TEST(physical_address_hidden_from_users)
