@@ -122,7 +122,22 @@ static void *scratch;
 	X(rtshm_uncatalog(NULL), EINVAL)					\
 	X(rtshm_uncatalog(""), EINVAL)						\
 	X(rtshm_uncatalog(fx.long_name), ENAMETOOLONG)				\
-	X(rtshm_uncatalog(absent), ENOENT)
+	X(rtshm_uncatalog(absent), ENOENT)					\
+	/* rtshm_sync_create, rtshm_sync_open */				\
+	X(rtshm_sync_create("n", RTSHM_OBJ_SHM, fx.long_name, 4, 0, 0600, NULL), EINVAL) \
+	X(rtshm_sync_create("n", 5, fx.long_name, 4, 0, 0600, NULL), EINVAL)	\
+	X(rtshm_sync_create("n", RTSHM_OBJ_EVENT, NULL, 4, 0, 0600, NULL), EINVAL) \
+	X(rtshm_sync_create("n", RTSHM_OBJ_EVENT, fx.long_name, 0, 0, 0600, NULL), EINVAL) \
+	X(rtshm_sync_create("n", RTSHM_OBJ_EVENT, fx.map, RTSHM_SYNC_STATE_BYTES + 1, 0, 0600, NULL), EINVAL) \
+	X(rtshm_sync_create("n", RTSHM_OBJ_MUTEX, fx.long_name, 4, RTSHM_RDWR, 0600, NULL), EINVAL) \
+	X(rtshm_sync_create("n", RTSHM_OBJ_MUTEX, fx.long_name, 4, 0, 01000, NULL), EINVAL) \
+	X(rtshm_sync_create(fx.long_name, RTSHM_OBJ_SEMAPHORE, fx.long_name, 4, 0, 0600, NULL), ENAMETOOLONG) \
+	X(rtshm_sync_create("a\\b", RTSHM_OBJ_SEMAPHORE, fx.long_name, 4, 0, 0600, NULL), EINVAL) \
+	X(rtshm_sync_open(NULL, RTSHM_OBJ_EVENT, NULL), EINVAL)		\
+	X(rtshm_sync_open("", RTSHM_OBJ_EVENT, NULL), EINVAL)			\
+	X(rtshm_sync_open("n", RTSHM_OBJ_SHM, NULL), EINVAL)			\
+	X(rtshm_sync_open(fx.long_name, RTSHM_OBJ_MUTEX, NULL), ENAMETOOLONG)	\
+	X(rtshm_sync_open(absent, RTSHM_OBJ_SEMAPHORE, NULL), ENOENT)
 
 #define AS_TEXT(expr, err) { #expr, err },
 static const struct {
@@ -198,7 +213,35 @@ static char long_ansi[300];
 	X(RtMapViewOfSharedMemory(rtx_h, SHM_MAP_READ, 0, 1, 0), ERROR_MAPPED_ALIGNMENT) \
 	X(RtMapViewOfSharedMemory(rtx_h, SHM_MAP_READ, 0, 8192, 0), ERROR_INVALID_PARAMETER) \
 	X(RtMapViewOfSharedMemory(rtx_h, SHM_MAP_READ, 0, 0, 8193), ERROR_INVALID_PARAMETER) \
-	X(RtMapViewOfSharedMemory(rtx_h, 0, 0, 0, 0), ERROR_INVALID_PARAMETER)
+	X(RtMapViewOfSharedMemory(rtx_h, 0, 0, 0, 0), ERROR_INVALID_PARAMETER) \
+	X(RtCreateEventA(NULL, FALSE, FALSE, "a\\b"), ERROR_INVALID_NAME)	\
+	X(RtCreateEventA(NULL, FALSE, FALSE, long_ansi), ERROR_FILENAME_EXCED_RANGE) \
+	X(RtCreateEventW(NULL, TRUE, FALSE, bad_wide), ERROR_INVALID_NAME)	\
+	X(RtOpenEventA(0, FALSE, "n"), ERROR_INVALID_PARAMETER)		\
+	X(RtOpenEventA(EVENT_ALL_ACCESS, FALSE, NULL), ERROR_INVALID_PARAMETER) \
+	X(RtOpenEventA(EVENT_ALL_ACCESS, FALSE, absent), ERROR_FILE_NOT_FOUND) \
+	X(RtOpenEventW(EVENT_ALL_ACCESS, FALSE, bad_wide), ERROR_INVALID_NAME) \
+	X(RtSetEvent(NULL), ERROR_INVALID_HANDLE)				\
+	X(RtResetEvent(rtx_h), ERROR_INVALID_HANDLE)				\
+	X(RtPulseEvent(INVALID_HANDLE_VALUE), ERROR_INVALID_HANDLE)		\
+	X(RtCreateMutexA(NULL, FALSE, long_ansi), ERROR_FILENAME_EXCED_RANGE)	\
+	X(RtCreateMutexW(NULL, TRUE, bad_wide), ERROR_INVALID_NAME)		\
+	X(RtOpenMutexA(MUTEX_ALL_ACCESS, FALSE, absent), ERROR_FILE_NOT_FOUND)	\
+	X(RtOpenMutexW(0x40000000, FALSE, L"n"), ERROR_INVALID_PARAMETER)	\
+	X(RtReleaseMutex(NULL), ERROR_INVALID_HANDLE)				\
+	X(RtReleaseMutex(rtx_h), ERROR_INVALID_HANDLE)				\
+	X(RtCreateSemaphoreA(NULL, 0, 0, NULL), ERROR_INVALID_PARAMETER)	\
+	X(RtCreateSemaphoreA(NULL, 2, 1, NULL), ERROR_INVALID_PARAMETER)	\
+	X(RtCreateSemaphoreW(NULL, -1, 1, NULL), ERROR_INVALID_PARAMETER)	\
+	X(RtOpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, absent), ERROR_FILE_NOT_FOUND) \
+	X(RtOpenSemaphoreW(SEMAPHORE_ALL_ACCESS, FALSE, bad_wide), ERROR_INVALID_NAME) \
+	X(RtReleaseSemaphore(NULL, 1, NULL), ERROR_INVALID_HANDLE)		\
+	X(RtWaitForSingleObject(NULL, 0) != WAIT_FAILED, ERROR_INVALID_HANDLE)	\
+	X(RtWaitForSingleObject(rtx_h, INFINITE) != WAIT_FAILED, ERROR_INVALID_HANDLE) \
+	X(RtWaitForMultipleObjects(0, &rtx_h, FALSE, 0) != WAIT_FAILED, ERROR_INVALID_PARAMETER) \
+	X(RtWaitForMultipleObjects(MAX_WFMO + 1, &rtx_h, FALSE, 0) != WAIT_FAILED, ERROR_INVALID_PARAMETER) \
+	X(RtWaitForMultipleObjects(1, NULL, TRUE, 0) != WAIT_FAILED, ERROR_INVALID_PARAMETER) \
+	X(RtWaitForMultipleObjects(1, &rtx_h, TRUE, INFINITE) != WAIT_FAILED, ERROR_INVALID_HANDLE)
 
 static const struct {
 	const char *call;
