@@ -47,6 +47,17 @@ uint64_t percentile(uint64_t *v, size_t n, double p)
 	return v[rank - 1];
 }
 
+uint64_t minimum(const uint64_t *v, size_t n)
+{
+	uint64_t m = n ? v[0] : 0;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (v[i] < m)
+			m = v[i];
+	return m;
+}
+
 uint64_t rng_next(uint64_t *state)
 {
 	uint64_t x = *state;

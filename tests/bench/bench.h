@@ -78,6 +78,8 @@ static inline uint64_t median(uint64_t *v, size_t n)
 {
 	return percentile(v, n, 50.0);
 }
+/* the smallest of @v */
+uint64_t minimum(const uint64_t *v, size_t n);
 /* xorshift64*: the same sequence for every mechanism and run */
 uint64_t rng_next(uint64_t *state);
 /* "12.3 us", "4.56 ms", "1.23 s" */
