@@ -127,12 +127,12 @@ static int file_field(const char *path, const char *key, char *out, size_t len)
 	return found;
 }
 
-/* The whole first line of @path, or "?" */
-static void file_line(const char *path, char *out, size_t len)
+/* The whole first line of @path, or @missing */
+static void file_line(const char *path, char *out, size_t len, const char *missing)
 {
 	FILE *f = fopen(path, "r");
 
-	snprintf(out, len, "?");
+	snprintf(out, len, "%s", missing);
 	if (!f)
 		return;
 	if (fgets(out, (int)len, f))
@@ -152,8 +152,10 @@ static void print_header(const struct bench_cfg *cfg, const struct rtshm_module_
 	file_field("/proc/meminfo", "MemTotal", mem, sizeof(mem));
 	file_field("/proc/meminfo", "HugePages_Total", hp, sizeof(hp));
 	file_field("/proc/meminfo", "Hugepagesize", hps, sizeof(hps));
-	file_line("/sys/kernel/mm/transparent_hugepage/enabled", thp, sizeof(thp));
-	file_line("/sys/kernel/mm/transparent_hugepage/shmem_enabled", shm_thp, sizeof(shm_thp));
+	file_line("/sys/kernel/mm/transparent_hugepage/enabled", thp, sizeof(thp),
+		  "not in this kernel");
+	file_line("/sys/kernel/mm/transparent_hugepage/shmem_enabled", shm_thp,
+		  sizeof(shm_thp), "not in this kernel");
 
 	printf("rtshm benchmark: rtshm vs POSIX shm_open, SysV shmget (+SHM_HUGETLB), "
 	       "memfd_create, anonymous mmap\n");
