@@ -7,6 +7,8 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "bench.h"
 
@@ -48,6 +50,22 @@ static int fault_possible(const struct bench_cfg *cfg, enum mech_id m,
 	if (m == MECH_HUGE && size % cfg->huge_page) {
 		snprintf(na, nalen, "n/a (not whole huge pages)");
 		return 0;
+	}
+	/* a small guest (tests/vm/demo.sh --bench) must not die of SIGBUS or OOM */
+	if (m != MECH_HUGE) {
+		long avail = sysconf(_SC_AVPHYS_PAGES);
+		struct statvfs sv;
+
+		if (avail > 0 && (size_t)avail * PAGE < 2 * size) {
+			snprintf(na, nalen, "n/a (%zu MiB free)", (size_t)avail * PAGE / MIB);
+			return 0;
+		}
+		if (m == MECH_POSIX && !statvfs("/dev/shm", &sv) &&
+		    (size_t)sv.f_bavail * sv.f_frsize < size) {
+			snprintf(na, nalen, "n/a (/dev/shm %zu MiB free)",
+				 (size_t)sv.f_bavail * sv.f_frsize / MIB);
+			return 0;
+		}
 	}
 	return 1;
 }
