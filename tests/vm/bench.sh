@@ -10,7 +10,8 @@
 # build/bench/bench-<kver>.txt.  --kernels defaults to $BENCH_KERNELS or
 # "all" (generic, then PREEMPT_RT, one after the other so they do not
 # slow each other down); --quick runs small iteration counts.
-# Exit 0 only if every VM ran the benchmark to the end.
+# Exit 0 only if every VM ran the benchmark to the end with a clean kernel
+# log (the core of tests/vm/check.sh's splat patterns).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +44,8 @@ done
 # row needs 128 of 2 MiB, the access rows at most 32 more at a time.
 # ipcmni_extend lets kernel.shmmni go past 32768 for 60 000 SysV segments.
 mem=2048 hugepages=160
+splats='BUG:|WARNING:|Oops|general protection fault|Call Trace:|Kernel panic'
+splats+='|sleeping function called from invalid context|INFO: task .* blocked'
 status=0
 for kver in $kvers; do
     module=$root/build/kmod/$kver/kmod/rtshm.ko
@@ -67,6 +70,10 @@ for kver in $kvers; do
     echo "(written to ${table#"$root"/})"
     if ! grep -qx 'RTSHM-SCRIPT-EXIT 0' "$log"; then
         echo "bench.sh: $kver: the benchmark failed (see $log)" >&2
+        status=1
+    fi
+    if sed -n '/^RTSHM-DMESG-BEGIN$/,/^RTSHM-DMESG-END$/p' "$log" | grep -E "$splats" >&2; then
+        echo "bench.sh: $kver: the kernel log above is not clean (see $log)" >&2
         status=1
     fi
 done
