@@ -110,18 +110,18 @@ static void populate(struct open_mech *om, enum mech_id m, unsigned int level)
 }
 
 /*
- * How much the median grew from 10 live segments to the most: 1.00 is
- * flat.  Only for mechanisms measured at every level.
+ * How much the median grew from the fewest live segments (10) to the most:
+ * 1.00 is flat.  Only for mechanisms measured at every level.
  */
 static void growth_row(struct table *t, struct bench_cfg *cfg,
-		       const struct open_mech *om, unsigned int top)
+		       const struct open_mech *om, unsigned int bottom, unsigned int top)
 {
 	char label[CELL_MAX];
 	double v[MECH_COUNT];
 	int have[MECH_COUNT], m;
 	struct row *r;
 
-	snprintf(label, sizeof(label), "open, median %u / 10 live", top);
+	snprintf(label, sizeof(label), "open, median %u / %u live", top, bottom);
 	r = table_row(t, label);
 	for (m = 0; m < MECH_COUNT; m++) {
 		have[m] = om[m].have && om[m].first_median > 0.0;
@@ -141,7 +141,8 @@ static void growth_row(struct table *t, struct bench_cfg *cfg,
 void rows_open(struct table *t, struct bench_cfg *cfg)
 {
 	static struct open_mech om[MECH_COUNT];
-	unsigned int levels[OPEN_LEVELS] = { 10, 1000, cfg->max_live };
+	/* never more than --live: the arrays hold that many */
+	unsigned int levels[OPEN_LEVELS] = { 10, 1000, cfg->max_live }, prev = 0;
 	unsigned int warm = cfg->lookups / 10, n = cfg->lookups + warm;
 	uint32_t *pick;
 	char title[160];
@@ -165,7 +166,7 @@ void rows_open(struct table *t, struct bench_cfg *cfg)
 	}
 
 	for (li = 0; li < OPEN_LEVELS; li++) {
-		unsigned int level = levels[li], i;
+		unsigned int level = levels[li] < cfg->max_live ? levels[li] : cfg->max_live, i;
 		uint64_t seed = 0x9E3779B97F4A7C15ULL;
 		double v[2][MECH_COUNT];
 		int have[MECH_COUNT];
@@ -173,8 +174,11 @@ void rows_open(struct table *t, struct bench_cfg *cfg)
 		char label[CELL_MAX], buf[CELL_MAX];
 		int k;
 
-		if (li && level <= levels[li - 1])
+		if (level <= prev)
 			continue;	/* --live below 1000 */
+		prev = level;
+		if (!li)
+			levels[0] = level;
 		for (m = 0; m < MECH_COUNT; m++)
 			if (om[m].have || (!om[m].err && !om[m].na[0])) {
 				if (!open_possible(cfg, m, level, om[m].na, CELL_MAX))
@@ -230,7 +234,8 @@ void rows_open(struct table *t, struct bench_cfg *cfg)
 			row_ratio_best(r[k], v[k], have);
 	}
 
-	growth_row(t, cfg, om, levels[OPEN_LEVELS - 1]);
+	if (prev > levels[0])
+		growth_row(t, cfg, om, levels[0], prev);
 
 	for (m = 0; m < MECH_COUNT; m++) {
 		while (om[m].live) {
