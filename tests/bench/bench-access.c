@@ -17,10 +17,14 @@
 #include "bench.h"
 
 #define ACCESS_PATTERNS	4
-#define ACCESS_MAX_PASSES	64
-/* each timed pass moves this much (several sweeps of a small buffer), so
- * one preemption of the emulator does not decide a pass */
-#define ACCESS_PASS_BYTES	(64 * MIB)
+#define ACCESS_MAX_PASSES	128
+/*
+ * Each timed pass moves this much (two sweeps of a 4 MiB buffer, one of a
+ * larger one).  Short passes, and many: on a busy host the emulator's vCPU
+ * is preempted every few milliseconds, and the best pass is one that was
+ * not.
+ */
+#define ACCESS_PASS_BYTES	(8 * MIB)
 
 static volatile uint64_t sink;
 

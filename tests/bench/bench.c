@@ -5,7 +5,7 @@
  * anonymous memory.  Every figure is measured in the run that prints it.
  *
  *   rtshm-bench [--accel TEXT] [--cycles N] [--lookups N] [--live N]
- *               [--passes N] [--quick]
+ *               [--passes N] [--only GROUP] [--quick]
  *
  * The table goes to stdout between the lines RTSHM-BENCH-BEGIN and
  * RTSHM-BENCH-END (tests/vm/bench.sh cuts it out of the serial log).
@@ -86,12 +86,15 @@ static const struct row_group extension_row_groups[] = {
 	{ NULL, NULL }
 };
 
+/* Run every group of @g, or only the one named @only (if not NULL). */
 static void run_groups(const struct row_group *g, struct table *t,
-		       struct bench_cfg *cfg)
+		       struct bench_cfg *cfg, const char *only)
 {
 	for (; g->rows; g++) {
 		uint64_t t0 = now_ns();
 
+		if (only && strcmp(only, g->name))
+			continue;
 		g->rows(t, cfg);
 		fprintf(stderr, "rtshm-bench: %s rows took %.1f s\n", g->name,
 			(double)(now_ns() - t0) / 1e9);
@@ -207,18 +210,19 @@ static unsigned int arg_uint(const char *s, const char *opt)
 static void usage(void)
 {
 	fprintf(stderr, "usage: rtshm-bench [--accel TEXT] [--cycles N] [--lookups N] "
-		"[--live N] [--passes N] [--quick]\n");
+		"[--live N] [--passes N] [--only GROUP] [--quick]\n"
+		"groups: faults, cycle, open, access (and any of the extension point)\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *accel = "not stated (--accel)";
+	const char *accel = "not stated (--accel)", *only = NULL;
 	struct bench_cfg cfg = {
 		.fault_reps_small = 5, .fault_reps_large = 3,
 		.cycles = 2000, .cycle_warmup = 100,
 		.lookups = 2000, .max_live = 60000,
-		.passes = 9,
+		.passes = 41,
 	};
 	struct rtshm_module_info mi;
 	struct table *t;
@@ -232,7 +236,7 @@ int main(int argc, char **argv)
 			cfg.cycle_warmup = 20;
 			cfg.lookups = 200;
 			cfg.max_live = 2000;
-			cfg.passes = 3;
+			cfg.passes = 5;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--accel")) {
 			accel = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--cycles")) {
@@ -241,6 +245,8 @@ int main(int argc, char **argv)
 			cfg.lookups = arg_uint(argv[++i], "--lookups");
 		} else if (i + 1 < argc && !strcmp(argv[i], "--live")) {
 			cfg.max_live = arg_uint(argv[++i], "--live");
+		} else if (i + 1 < argc && !strcmp(argv[i], "--only")) {
+			only = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--passes")) {
 			cfg.passes = arg_uint(argv[++i], "--passes");
 		} else {
@@ -265,8 +271,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rtshm-bench: no memory, or max segment below 1 MiB\n");
 		return 1;
 	}
-	run_groups(row_groups, t, &cfg);
-	run_groups(extension_row_groups, t, &cfg);
+	run_groups(row_groups, t, &cfg, only);
+	run_groups(extension_row_groups, t, &cfg, only);
 
 	printf("RTSHM-BENCH-BEGIN\n");
 	print_header(&cfg, &mi, accel);

@@ -7,6 +7,7 @@
 # Kernel command line words read here (tests/vm/bench.sh passes them):
 #   rtshm_bench_accel=qemu-tcg   the guest runs under QEMU TCG
 #   rtshm_bench_quick=1          small iteration counts (a smoke run)
+#   rtshm_bench_only=GROUP       only this row group (faults, cycle, open, access)
 set -e
 
 cmdline_word() {	# value of NAME=VALUE on the kernel command line
@@ -21,6 +22,8 @@ case $(cmdline_word rtshm_bench_accel) in
 esac
 set -- --accel "$accel"
 if [ "$(cmdline_word rtshm_bench_quick)" = 1 ]; then set -- "$@" --quick; fi
+only=$(cmdline_word rtshm_bench_only)
+if [ -n "$only" ]; then set -- "$@" --only "$only"; fi
 
 # no kernel messages in the middle of the table
 echo 1 >/proc/sys/kernel/printk

@@ -2,14 +2,15 @@
 # Host side of `make bench`: boot each kernel in QEMU with room for the
 # benchmark, run rtshm-bench there, and print its table.
 #
-#   tests/vm/bench.sh [--kernels generic|rt|all] [--quick]
+#   tests/vm/bench.sh [--kernels generic|rt|all] [--quick] [--only GROUP]
 #
 # Needs build/bench/bin (rtshm-bench, bench.sh: `make bench-bin`) and the
 # module per kernel (build/kmod/<kver>/kmod/rtshm.ko: `make vm-modules`).
 # Per kernel: the serial log build/bench/bench-<kver>.log and the table
 # build/bench/bench-<kver>.txt.  --kernels defaults to $BENCH_KERNELS or
 # "all" (generic, then PREEMPT_RT, one after the other so they do not
-# slow each other down); --quick runs small iteration counts.
+# slow each other down); --quick runs small iteration counts, --only one
+# row group (faults, cycle, open, access).
 # Exit 0 only if every VM ran the benchmark to the end with a clean kernel
 # log (the core of tests/vm/check.sh's splat patterns).
 set -euo pipefail
@@ -17,11 +18,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-which=${BENCH_KERNELS:-all} quick=''
+which=${BENCH_KERNELS:-all} quick='' only=''
 while [ $# -gt 0 ]; do
     case $1 in
         --kernels) which=${2:?}; shift 2 ;;
         --quick) quick=rtshm_bench_quick=1; shift ;;
+        --only) only=rtshm_bench_only=${2:?}; shift 2 ;;
         *) sed -n '5p' "$0" | sed 's/^# *//' >&2; exit 2 ;;
     esac
 done
@@ -56,7 +58,7 @@ for kver in $kvers; do
     rm -f "$table"
     if ! "$here/run-vm.sh" --kver "$kver" --initrd "$out/bench-$kver.cpio.gz" \
             --log "$log" --mem "$mem" --smp 2 --timeout 900 \
-            --append "hugepages=$hugepages ipcmni_extend rtshm_bench_accel=qemu-tcg $quick"; then
+            --append "hugepages=$hugepages ipcmni_extend rtshm_bench_accel=qemu-tcg $quick $only"; then
         status=1
         continue
     fi
