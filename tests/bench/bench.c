@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 {
 	const char *accel = "not stated (--accel)", *only = NULL;
 	struct bench_cfg cfg = {
-		.fault_reps_small = 5, .fault_reps_large = 3,
+		.fault_reps_small = 9, .fault_reps_large = 3,
 		.cycles = 2000, .cycle_warmup = 100,
 		.lookups = 2000, .max_live = 60000,
 		.passes = 41,
