@@ -5,6 +5,7 @@
 #   make            module (against KDIR), librtshm.so/.a, tools
 #   make check      every test, in QEMU, on Debian's generic and PREEMPT_RT kernels
 #   make demo       boot the generic kernel and run the demo
+#   make bench      rtshm vs POSIX/SysV shm/memfd, measured in QEMU (not in check)
 #   make install    library, headers, tools and module (DESTDIR, PREFIX)
 #
 # Everything is built under build/.  The module is built in a copy per
@@ -133,6 +134,30 @@ check: deps
 demo: deps
 	$(MAKE) --no-print-directory vm-modules lib tests
 	tests/vm/demo.sh
+
+# --- benchmark -----------------------------------------------------------
+# rtshm-bench (tests/bench/) runs in its own VM per kernel, with a 2 GiB
+# guest and huge pages (tests/vm/bench.sh); the table goes to stdout and
+# build/bench/bench-<kver>.txt.  BENCH_KERNELS=generic|rt|all (default all).
+
+BENCH_SRC := $(wildcard tests/bench/*.c)
+BENCH_BIN := $(B)/bench/bin/rtshm-bench $(B)/bench/bin/bench.sh
+
+.PHONY: bench bench-bin
+
+bench: deps
+	$(MAKE) --no-print-directory vm-modules bench-bin
+	tests/vm/bench.sh
+
+bench-bin: $(BENCH_BIN)
+
+$(B)/bench/bin/rtshm-bench: $(BENCH_SRC) tests/bench/bench.h $(LIB_A) include/rtshm.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -static -o $@ $(BENCH_SRC) $(LIB_A) -lrt -lm
+
+$(B)/bench/bin/bench.sh: tests/bench/bench.sh
+	@mkdir -p $(@D)
+	cp $< $@
 
 # The whole VM suite on a kernel with KASAN, KFENCE, lockdep, kmemleak,
 # DEBUG_ATOMIC_SLEEP, DEBUG_VM and DEBUG_LIST, built once per machine and

@@ -5,7 +5,10 @@
 #   tests/vm/demo.sh [--rt] [--bench] [--module rtshm.ko] [--bindir DIR]
 #
 # Defaults: the generic kernel, /tests/bin/demo.sh, the Makefile's layout
-# (build/kmod/<kver>/kmod/rtshm.ko, build/tests/bin). Log: build/vm/<mode>.log.
+# (build/kmod/<kver>/kmod/rtshm.ko, build/tests/bin; with --bench
+# build/bench/bin). Log: build/vm/<mode>.log.  `make bench` uses
+# tests/vm/bench.sh instead, which also gives the guest the memory, huge
+# pages and IPC limits the benchmark needs.
 # Exit 0 only if the VM finished and the guest script exited 0.
 set -euo pipefail
 
@@ -13,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 kvers=$("$root/tests/deps.sh" --print-kvers)   # generic, then RT
-kver=${kvers%%$'\n'*} mode=demo module='' bindir=$root/build/tests/bin
+kver=${kvers%%$'\n'*} mode=demo module='' bindir=''
 while [ $# -gt 0 ]; do
     case $1 in
         --rt) kver=${kvers##*$'\n'}; shift ;;
@@ -24,6 +27,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 module=${module:-$root/build/kmod/$kver/kmod/rtshm.ko}
+if [ "$mode" = bench ]; then
+    bindir=${bindir:-$root/build/bench/bin}
+else
+    bindir=${bindir:-$root/build/tests/bin}
+fi
 
 out=$root/build/vm
 "$here/mkinitramfs.sh" --out "$out/$mode.cpio.gz" --module "$module" \
