@@ -70,12 +70,12 @@ static const struct row_group row_groups[] = {
  * ------------------------------------------------------------------------
  * EXTENSION POINT: row groups from later changes.
  *
- * Two are planned, each a file tests/bench/bench-<name>.c with a function
- * declared in bench.h, and one entry below:
+ * Each is a file tests/bench/bench-<name>.c with a function declared in
+ * bench.h, and one entry below:
  *   - large-allocation latency by tier (create+map of large segments, one
  *     row per allocation tier the module reports);
  *   - event ping-pong (RTX events between two processes, round-trip median
- *     and p99).
+ *     and p99), bench-pingpong.c.
  * A group calls table_section() once, then table_row() per row, and fills
  * one cell per mechanism (row_mech) and the ratio (row_ratio); a cell that
  * does not apply says "n/a (reason)".  Groups here print after the ones
@@ -83,6 +83,7 @@ static const struct row_group row_groups[] = {
  * ------------------------------------------------------------------------
  */
 static const struct row_group extension_row_groups[] = {
+	{ "pingpong", rows_pingpong },
 	{ NULL, NULL }
 };
 
@@ -187,6 +188,9 @@ static void print_notes(void)
 	       "no descriptor); the growth row is 1.00 when flat\n");
 	printf("cycle: the object is gone at the end: rtshm last close, POSIX "
 	       "shm_unlink, SysV IPC_RMID, memfd close\n");
+	printf("ping-pong: one round trip is two cross-process wake-ups; ratio: "
+	       "rtshm / bare futex (lower is better); each time is the mean of a "
+	       "batch of 400 round trips, median and p99 over 41 batches\n");
 	printf("n/a: not measurable here, with the reason; times are medians unless "
 	       "a row says p99\n");
 }
@@ -211,7 +215,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: rtshm-bench [--accel TEXT] [--cycles N] [--lookups N] "
 		"[--live N] [--passes N] [--only GROUP] [--quick]\n"
-		"groups: faults, cycle, open, access (and any of the extension point)\n");
+		"groups: faults, cycle, open, access, pingpong\n");
 	exit(2);
 }
 

@@ -10,7 +10,7 @@
 # build/bench/bench-<kver>.txt.  --kernels defaults to $BENCH_KERNELS or
 # "all" (generic, then PREEMPT_RT, one after the other so they do not
 # slow each other down); --quick runs small iteration counts, --only one
-# row group (faults, cycle, open, access).
+# row group (faults, cycle, open, access, pingpong).
 # Exit 0 only if every VM ran the benchmark to the end with a clean kernel
 # log (the core of tests/vm/check.sh's splat patterns).
 set -euo pipefail
