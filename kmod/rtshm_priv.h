@@ -66,8 +66,13 @@ struct rtshm_entry {
 
 struct rtshm_seg {
 	struct rtshm_entry e;
-	struct page *pages;		/* first of nr_pages contiguous pages */
+	struct page *pages;		/* first of nr_pages contiguous pages;
+					 * NULL in the pool tier (no struct page)
+					 */
+	phys_addr_t phys;		/* of the first byte */
 	unsigned long nr_pages;
+	u32 tier;			/* RTSHM_TIER_*, 0 until allocated */
+	int node;			/* NUMA node, NUMA_NO_NODE if unknown */
 	atomic_t mappings;
 };
 
@@ -120,6 +125,17 @@ int rtshm_user_check(kuid_t uid, unsigned long pages);
 int rtshm_user_charge(kuid_t uid, unsigned long pages);
 void rtshm_user_uncharge(kuid_t uid, unsigned long pages);
 void rtshm_quota_exit(void);
+
+/* alloc.c: tiers and NUMA placement */
+bool rtshm_node_valid(int nid);
+int rtshm_default_node(void);
+int rtshm_mem_alloc(struct rtshm_seg *seg, u32 tier, int nid);
+void rtshm_mem_free(struct rtshm_seg *seg);
+u64 rtshm_alloc_max_size(void);
+int rtshm_pool_init(void);
+void rtshm_pool_exit(void);
+bool rtshm_pool_usage(u64 *used, u64 *size);
+const char *rtshm_tier_name(u32 tier);
 
 /* segment.c */
 int rtshm_bind(struct rtshm_handle *h, unsigned int cmd,

@@ -15,34 +15,15 @@
 #include "compat.h"
 #include "rtshm_priv.h"
 
-/*
- * Zeroed, physically contiguous pages.  alloc_pages_exact() frees the tail
- * of the power-of-two block, so a 5-page segment costs 5 pages, and it
- * splits the block so each page can be mapped on its own.
- */
-static struct page *rtshm_alloc_pages(unsigned long nr_pages)
-{
-	void *addr;
-
-	addr = alloc_pages_exact(nr_pages << PAGE_SHIFT,
-				 GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
-	return addr ? virt_to_page(addr) : NULL;
-}
-
-static void rtshm_free_pages(struct page *pages, unsigned long nr_pages)
-{
-	free_pages_exact(page_address(pages), nr_pages << PAGE_SHIFT);
-}
-
 phys_addr_t rtshm_seg_phys(const struct rtshm_seg *seg)
 {
-	return page_to_phys(seg->pages);
+	return seg->phys;
 }
 
 static void rtshm_seg_free(struct rtshm_seg *seg)
 {
-	if (seg->pages)
-		rtshm_free_pages(seg->pages, seg->nr_pages);
+	if (seg->tier)
+		rtshm_mem_free(seg);
 	put_pid(seg->e.creator);
 	kfree(seg->e.name);
 	kfree(seg);
@@ -76,25 +57,32 @@ void rtshm_seg_get(struct rtshm_seg *seg)
 	kref_get(&seg->e.ref);
 }
 
-/* A new, unpublished segment with its memory; the name is taken over. */
-static struct rtshm_seg *rtshm_seg_new(u64 size, u32 mode, char *name,
-				       u32 name_len)
+/*
+ * A new, unpublished segment with its memory, from @tier on node @nid
+ * (NUMA_NO_NODE: the module's default); the name is taken over on success.
+ */
+static struct rtshm_seg *rtshm_seg_new(u64 size, u32 mode, u32 tier, int nid,
+				       char *name, u32 name_len)
 {
 	unsigned long nr_pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
 	struct rtshm_seg *seg;
+	int ret;
 
 	seg = kzalloc(sizeof(*seg), GFP_KERNEL);
 	if (!seg)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 
-	seg->pages = rtshm_alloc_pages(nr_pages);
-	if (!seg->pages) {
-		pr_warn_ratelimited("no %llu contiguous bytes free for a segment\n",
-				    (u64)nr_pages << PAGE_SHIFT);
-		kfree(seg);
-		return NULL;
-	}
 	seg->nr_pages = nr_pages;
+	ret = rtshm_mem_alloc(seg, tier, nid);
+	if (ret) {
+		if (ret == -ENOMEM)
+			pr_warn_ratelimited("no %llu contiguous bytes free for a segment (tier %s, node %d)\n",
+					    (u64)nr_pages << PAGE_SHIFT,
+					    tier ? rtshm_tier_name(tier) : "any",
+					    nid);
+		kfree(seg);
+		return ERR_PTR(ret);
+	}
 	kref_init(&seg->e.ref);
 	seg->e.type = RTSHM_TYPE_SHM;
 	seg->e.name = name;
@@ -216,10 +204,12 @@ static int rtshm_create(struct rtshm_handle *h, struct rtshm_bind *args,
 		if (!name_copy)
 			return -ENOMEM;
 	}
-	seg = rtshm_seg_new(args->size, args->mode, name_copy, args->name_len);
-	if (!seg) {
+	seg = rtshm_seg_new(args->size, args->mode, args->tier,
+			    args->flags & RTSHM_BIND_NODE ? args->node : NUMA_NO_NODE,
+			    name_copy, args->name_len);
+	if (IS_ERR(seg)) {
 		kfree(name_copy);
-		return -ENOMEM;
+		return PTR_ERR(seg);
 	}
 
 	mutex_lock(&rtshm_lock);
