@@ -212,8 +212,10 @@ static struct page *rtshm_contig_alloc(unsigned long nr_pages, int nid,
 	unsigned long i;
 	int n;
 
-	if (nid != NUMA_NO_NODE)
-		page = rtshm_contig_node(nid, nr_pages);
+	/* like the page allocator: no preference means the local node first */
+	if (nid == NUMA_NO_NODE)
+		nid = numa_mem_id();
+	page = rtshm_contig_node(nid, nr_pages);
 	if (!page && !strict) {
 		for_each_node_state(n, N_MEMORY) {
 			if (n == nid)
