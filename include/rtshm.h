@@ -29,6 +29,34 @@ extern "C" {
 #define RTSHM_RDWR	0x1	/* read-write handle */
 #define RTSHM_EXCL	0x2	/* rtshm_create(): fail with -EEXIST if it exists */
 
+/*
+ * rtshm_create() only: where the memory comes from (one of, in bits 4-5 of
+ * @flags; none = the first that succeeds of pages, contig, pool):
+ *   RTSHM_USE_PAGES	the page allocator, up to its largest block (4 MiB)
+ *   RTSHM_USE_CONTIG	a contiguous range claimed from all of RAM, any size;
+ *			best effort, fails on fragmented memory
+ *   RTSHM_USE_POOL	the reserved pool (module parameters pool_base and
+ *			pool_size), for sizes that must always succeed
+ * rtshm_seg_info.tier reports the tier as RTSHM_BACKEND_* (= flag >> 4).
+ */
+#define RTSHM_USE_PAGES		0x10
+#define RTSHM_USE_CONTIG	0x20
+#define RTSHM_USE_POOL		0x30
+#define RTSHM_USE_MASK		0x30
+
+#define RTSHM_BACKEND_PAGES	1
+#define RTSHM_BACKEND_CONTIG	2
+#define RTSHM_BACKEND_POOL	3
+
+/*
+ * rtshm_create() only: the memory must come from NUMA node @n, in every
+ * tier (-ENOMEM if that node has none free, never another node; -EINVAL if
+ * @n is not online with memory).  Without it the module parameter
+ * default_node is a preference.
+ */
+#define RTSHM_NODE_SET		0x100
+#define RTSHM_ON_NODE(n)	(RTSHM_NODE_SET | (((unsigned int)(n) & 0xffffU) << 16))
+
 /* Longest name in bytes (without NUL) and id range. */
 #define RTSHM_NAME_MAX_LEN	255
 #define RTSHM_ID_FIRST		1
@@ -74,6 +102,8 @@ struct rtshm_seg_info {
 	int writable;		/* this handle is read-write */
 	size_t name_len;	/* 0: unnamed */
 	char name[RTSHM_NAME_MAX_LEN + 1];
+	uint32_t tier;		/* RTSHM_BACKEND_*; 0 for sync objects */
+	int32_t node;		/* NUMA node of the memory, -1 if unknown */
 	uint32_t type;		/* RTSHM_OBJ_* */
 };
 
@@ -93,15 +123,20 @@ struct rtshm_module_info {
  * rtshm_create() - create a segment, or open it if the name exists
  * @name: NULL or "" for an unnamed segment; else 1..255 bytes, no '\'
  * @size: bytes, rounded up to whole pages; ignored if the name exists
- * @flags: RTSHM_RDWR or RTSHM_RDONLY, optionally | RTSHM_EXCL
+ * @flags: RTSHM_RDWR or RTSHM_RDONLY, optionally | RTSHM_EXCL, one
+ *	   RTSHM_USE_* and RTSHM_ON_NODE(n) (tier and node apply to a new
+ *	   segment only, like @size)
  * @mode: permission bits (0777 mask) of a new segment
  * @res: optional; receives size, id and whether this call created it
  *
- * Return: a handle (fd >= 0), or -EINVAL (size 0, bad flags or mode, or a
- * '\' in @name), -ENAMETOOLONG, -EEXIST (RTSHM_EXCL), -EMEDIUMTYPE (the
- * name belongs to another object type), -EACCES, -ENOMEM (larger than the
- * largest segment or the byte limit, or no memory), -EDQUOT (the user's
- * quota, see max_user_bytes), -ENOSPC (segment limit).
+ * Return: a handle (fd >= 0), or -EINVAL (size 0, bad flags or mode, a
+ * '\' in @name, or a node that is not online with memory), -ENAMETOOLONG,
+ * -EEXIST (RTSHM_EXCL), -EMEDIUMTYPE (the name belongs to another object
+ * type), -EACCES, -ENOMEM (larger than the largest segment, the tier's
+ * largest (RTSHM_USE_PAGES: 4 MiB; RTSHM_USE_POOL: the free pool, none
+ * without a pool) or the byte limit, or no memory, on the node if one was
+ * given), -EDQUOT (the user's quota, see max_user_bytes), -ENOSPC (segment
+ * limit), -EINTR (a fatal signal during a contig scan).
  */
 int rtshm_create(const char *name, uint64_t size, unsigned int flags,
 		 mode_t mode, struct rtshm_result *res);

@@ -60,9 +60,10 @@ unsigned int rtshm_limit_segments(void)
 	return min_t(unsigned int, READ_ONCE(max_segments), RTSHM_ID_MAX);
 }
 
+/* Any tier's largest possible segment; see struct rtshm_info. */
 u64 rtshm_max_segment_size(void)
 {
-	return (u64)PAGE_SIZE << RTSHM_MAX_ALLOC_ORDER;
+	return rtshm_alloc_max_size();
 }
 
 static int rtshm_fop_open(struct inode *inode, struct file *file)
@@ -106,7 +107,8 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 	info.abi_minor = RTSHM_ABI_MINOR;
 	info.features = RTSHM_FEAT_NAMES | RTSHM_FEAT_OPEN_BY_ID |
 			RTSHM_FEAT_PREFAULT | RTSHM_FEAT_SERIAL |
-			RTSHM_FEAT_LOOKUP | RTSHM_FEAT_CATALOG | RTSHM_FEAT_SYNC;
+			RTSHM_FEAT_LOOKUP | RTSHM_FEAT_CATALOG |
+			RTSHM_FEAT_TIERS | RTSHM_FEAT_NUMA | RTSHM_FEAT_SYNC;
 	info.max_segment_size = rtshm_max_segment_size();
 	info.max_bytes = rtshm_limit_bytes();
 	info.max_segments = rtshm_limit_segments();
@@ -147,19 +149,24 @@ static int rtshm_check_bind(unsigned int cmd, const struct rtshm_bind *args)
 	if (args->type < RTSHM_TYPE_SHM || args->type > RTSHM_TYPE_MAX)
 		return -EINVAL;
 	if (cmd == RTSHM_IOC_CREATE) {
-		allowed |= RTSHM_BIND_EXCL;
-		if (args->mode & ~0777U || args->id || args->serial)
+		allowed |= RTSHM_BIND_EXCL | RTSHM_BIND_NODE;
+		if (args->mode & ~0777U || args->id || args->serial ||
+		    args->tier > RTSHM_TIER_POOL)
 			return -EINVAL;
-		/* a sync object's state: 1..RTSHM_SYNC_STATE_SIZE bytes */
+		if (args->flags & RTSHM_BIND_NODE ? !rtshm_node_valid(args->node)
+						  : args->node)
+			return -EINVAL;
+		/* a sync object's state: 1..RTSHM_SYNC_STATE_SIZE bytes, no tier */
 		if (rtshm_type_is_sync(args->type) ?
 		    !args->state || !args->size ||
-		    args->size > RTSHM_SYNC_STATE_SIZE : args->state)
+		    args->size > RTSHM_SYNC_STATE_SIZE || args->tier ||
+		    args->flags & RTSHM_BIND_NODE : args->state)
 			return -EINVAL;
 	} else {
 		if (args->state)
 			return -EINVAL;
 		allowed |= RTSHM_BIND_BY_ID | RTSHM_BIND_SERIAL;
-		if (args->mode || args->size)
+		if (args->mode || args->size || args->tier || args->node)
 			return -EINVAL;
 		/* exactly one of a name and an id; a serial only with an id */
 		if (args->flags & RTSHM_BIND_BY_ID ? args->name_len || !args->id
@@ -247,6 +254,8 @@ static long rtshm_ioctl_stat(struct rtshm_handle *h, void __user *uarg)
 	if (e->name)
 		memcpy(st->name, e->name, e->name_len);
 	st->serial = e->serial;
+	st->tier = seg->tier;
+	st->node = seg->node;
 	mutex_unlock(&rtshm_lock);
 
 	if (copy_to_user(uarg, st, sizeof(*st)))
@@ -360,9 +369,12 @@ static int __init rtshm_init(void)
 	int ret;
 
 	rtshm_names_init();
-	ret = rtshm_proc_init();
+	ret = rtshm_pool_init();
 	if (ret)
 		return ret;
+	ret = rtshm_proc_init();
+	if (ret)
+		goto err_pool;
 	ret = misc_register(&rtshm_misc);
 	if (ret)
 		goto err_proc;
@@ -372,6 +384,8 @@ static int __init rtshm_init(void)
 
 err_proc:
 	rtshm_proc_exit();
+err_pool:
+	rtshm_pool_exit();
 	return ret;
 }
 
@@ -379,6 +393,7 @@ static void __exit rtshm_exit(void)
 {
 	misc_deregister(&rtshm_misc);
 	rtshm_proc_exit();
+	rtshm_pool_exit();
 	rtshm_names_exit();
 	rtshm_quota_exit();
 }

@@ -5,7 +5,13 @@
  * Every page is inserted at mmap() time, so touching the memory afterwards
  * never page-faults: that is the real-time guarantee.  vm_insert_pages() is
  * used rather than remap_pfn_range() so the pages stay ordinary pages that
- * /proc/pid/pagemap, get_user_pages() and O_DIRECT understand.
+ * /proc/pid/pagemap, get_user_pages() and O_DIRECT understand.  That holds
+ * for the contig tier too: alloc_contig_range() gives order-0 pages with a
+ * reference each, as alloc_pages_exact() does.  The pool tier is memory the
+ * kernel never managed (memmap=), without usable struct pages: it is mapped
+ * by pfn, still all at mmap() time, as a VM_MIXEDMAP vma of special ptes
+ * (not VM_PFNMAP, which /proc/pid/pagemap would not walk).  pagemap shows
+ * its pfns; get_user_pages() and O_DIRECT do not work on it.
  *
  * Each vma holds a segment reference (vm_ops open/close).  The vma's file is
  * replaced by an anonymous file of its own, so closing the handle really
@@ -19,6 +25,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pfn_t.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -26,6 +33,11 @@
 
 /* Pages handed to vm_insert_pages() per call; bounds the array on the heap. */
 #define RTSHM_INSERT_BATCH	512
+
+static pfn_t rtshm_pool_pfn(struct rtshm_seg *seg, unsigned long pgoff)
+{
+	return pfn_to_pfn_t(PHYS_PFN(seg->phys) + pgoff);
+}
 
 static void rtshm_vm_open(struct vm_area_struct *vma)
 {
@@ -53,7 +65,10 @@ static vm_fault_t rtshm_vm_fault(struct vm_fault *vmf)
 
 	if (vmf->pgoff >= seg->nr_pages)
 		return VM_FAULT_SIGBUS;
-	vmf->page = seg->pages + vmf->pgoff;
+	if (!seg->pages)
+		return vmf_insert_mixed(vmf->vma, vmf->address,
+					rtshm_pool_pfn(seg, vmf->pgoff));
+	vmf->page = nth_page(seg->pages, vmf->pgoff);
 	get_page(vmf->page);
 	return 0;
 }
@@ -67,6 +82,23 @@ static const struct vm_operations_struct rtshm_vm_ops = {
 static const struct file_operations rtshm_map_fops = {
 	.owner = THIS_MODULE,
 };
+
+/* Pool segments: every pfn now, as special ptes of a VM_MIXEDMAP vma. */
+static int rtshm_insert_pfns(struct vm_area_struct *vma, struct rtshm_seg *seg)
+{
+	unsigned long addr, pgoff = vma->vm_pgoff;
+	vm_fault_t vmf;
+
+	rtshm_vm_flags_set(vma, VM_MIXEDMAP);
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+		vmf = vmf_insert_mixed(vma, addr, rtshm_pool_pfn(seg, pgoff++));
+		if (vmf != VM_FAULT_NOPAGE)
+			return vmf == VM_FAULT_OOM ? -ENOMEM : -EFAULT;
+		if (!(pgoff % RTSHM_INSERT_BATCH))
+			cond_resched();
+	}
+	return 0;
+}
 
 static int rtshm_insert_all(struct vm_area_struct *vma, struct page *first)
 {
@@ -85,11 +117,11 @@ static int rtshm_insert_all(struct vm_area_struct *vma, struct page *first)
 		unsigned long i, num = n;
 
 		for (i = 0; i < n; i++)
-			batch[i] = first + i;
+			batch[i] = nth_page(first, i);
 		ret = vm_insert_pages(vma, addr, batch, &num);
 		if (ret)
 			break;
-		first += n;
+		first = nth_page(first, n);
 		addr += n << PAGE_SHIFT;
 		left -= n;
 	}
@@ -129,7 +161,10 @@ int rtshm_mmap(struct file *file, struct vm_area_struct *vma)
 	fput(map_file);
 
 	/* On failure mmap_region() zaps what was inserted. */
-	ret = rtshm_insert_all(vma, seg->pages + pgoff);
+	if (seg->pages)
+		ret = rtshm_insert_all(vma, nth_page(seg->pages, pgoff));
+	else
+		ret = rtshm_insert_pfns(vma, seg);
 	if (ret)
 		return ret;
 

@@ -3,7 +3,8 @@
  * /proc/rtshm: the segments of the reader's IPC namespace.
  *
  * Format (an interface; documented in README.md and rtshm(4)):
- *   a header line, one line per segment in id order, a summary line.
+ *   a header line, one line per segment in id order, a summary line, and
+ *   when a reserved pool is configured a line "pool bytes USED/SIZE".
  * Fields are separated by single spaces.  Names are escaped: bytes at or
  * below ' ', at or above 0x7f, and a name that is exactly "-" are written as
  * \ooo (octal).  Names cannot contain '\', so '\' only starts an escape.
@@ -107,14 +108,19 @@ static int rtshm_proc_show(struct seq_file *m, void *v)
 	u64 phys = 0;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "id name size handles mappings uid gid mode cpid phys type\n");
+		seq_puts(m, "id name size handles mappings uid gid mode cpid phys backend node type\n");
 		return 0;
 	}
 	if (v == RTSHM_SUMMARY_TOKEN) {
+		u64 used, size;
+
 		seq_printf(m, "total segments %u/%u bytes %llu/%llu\n",
 			   st->ns ? st->ns->nr_segments : 0,
 			   rtshm_limit_segments(),
 			   st->ns ? st->ns->bytes : 0, rtshm_limit_bytes());
+		/* the pool is machine-wide, shared by all namespaces */
+		if (rtshm_pool_usage(&used, &size))
+			seq_printf(m, "pool bytes %llu/%llu\n", used, size);
 		return 0;
 	}
 
@@ -125,12 +131,13 @@ static int rtshm_proc_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "%u ", e->id);
 	rtshm_proc_name(m, e);
-	seq_printf(m, " %llu %u %u %u %u %04o %d 0x%llx %s\n",
+	seq_printf(m, " %llu %u %u %u %u %04o %d 0x%llx %s %d %s\n",
 		   rtshm_seg_size(seg), atomic_read(&e->handles),
 		   atomic_read(&seg->mappings),
 		   from_kuid_munged(user_ns, e->uid),
 		   from_kgid_munged(user_ns, e->gid), e->mode,
 		   pid_nr_ns(e->creator, task_active_pid_ns(current)), phys,
+		   rtshm_tier_name(seg->tier), seg->node,
 		   rtshm_type_names[e->type]);
 	return 0;
 }

@@ -65,16 +65,22 @@ struct rtshm_entry {
 };
 
 /*
- * Every entry is a struct rtshm_seg.  A shared-memory segment owns @pages;
- * an event, mutex or semaphore owns instead the one-page shmem file @state
+ * Every entry is a struct rtshm_seg.  A shared-memory segment owns its
+ * memory (@pages or @phys, by tier); an event, mutex or semaphore owns
+ * instead the one-page shmem file @state
  * (shmem so that futexes work in it: they need a page with a mapping),
  * and @nr_pages is 1 for the accounting.
  */
 struct rtshm_seg {
 	struct rtshm_entry e;
-	struct page *pages;		/* first of nr_pages contiguous pages */
+	struct page *pages;		/* first of nr_pages contiguous pages;
+					 * NULL in the pool tier (no struct page)
+					 */
+	phys_addr_t phys;		/* of the first byte */
 	struct file *state;		/* synchronisation objects only */
 	unsigned long nr_pages;
+	u32 tier;			/* RTSHM_TIER_*, 0 until allocated */
+	int node;			/* NUMA node, NUMA_NO_NODE if unknown */
 	atomic_t mappings;
 };
 
@@ -127,6 +133,17 @@ int rtshm_user_check(kuid_t uid, unsigned long pages);
 int rtshm_user_charge(kuid_t uid, unsigned long pages);
 void rtshm_user_uncharge(kuid_t uid, unsigned long pages);
 void rtshm_quota_exit(void);
+
+/* alloc.c: tiers and NUMA placement */
+bool rtshm_node_valid(int nid);
+int rtshm_default_node(void);
+int rtshm_mem_alloc(struct rtshm_seg *seg, u32 tier, int nid);
+void rtshm_mem_free(struct rtshm_seg *seg);
+u64 rtshm_alloc_max_size(void);
+int rtshm_pool_init(void);
+void rtshm_pool_exit(void);
+bool rtshm_pool_usage(u64 *used, u64 *size);
+const char *rtshm_tier_name(u32 tier);
 
 /* segment.c */
 int rtshm_bind(struct rtshm_handle *h, unsigned int cmd,

@@ -16,34 +16,15 @@
 #include "compat.h"
 #include "rtshm_priv.h"
 
-/*
- * Zeroed, physically contiguous pages.  alloc_pages_exact() frees the tail
- * of the power-of-two block, so a 5-page segment costs 5 pages, and it
- * splits the block so each page can be mapped on its own.
- */
-static struct page *rtshm_alloc_pages(unsigned long nr_pages)
-{
-	void *addr;
-
-	addr = alloc_pages_exact(nr_pages << PAGE_SHIFT,
-				 GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
-	return addr ? virt_to_page(addr) : NULL;
-}
-
-static void rtshm_free_pages(struct page *pages, unsigned long nr_pages)
-{
-	free_pages_exact(page_address(pages), nr_pages << PAGE_SHIFT);
-}
-
 phys_addr_t rtshm_seg_phys(const struct rtshm_seg *seg)
 {
-	return seg->pages ? page_to_phys(seg->pages) : 0;
+	return seg->phys;
 }
 
 static void rtshm_seg_free(struct rtshm_seg *seg)
 {
-	if (seg->pages)
-		rtshm_free_pages(seg->pages, seg->nr_pages);
+	if (seg->tier)
+		rtshm_mem_free(seg);
 	if (seg->state)
 		fput(seg->state);
 	put_pid(seg->e.creator);
@@ -79,11 +60,16 @@ void rtshm_seg_get(struct rtshm_seg *seg)
 	kref_get(&seg->e.ref);
 }
 
-/* The memory of a new segment, or the state page of a new sync object. */
+/*
+ * The memory of a new segment, from @args->tier on the node asked for (else
+ * the module's default), or the state page of a new sync object.
+ */
 static int rtshm_seg_alloc(struct rtshm_seg *seg, const struct rtshm_bind *args,
 			   const void *state)
 {
+	int nid = args->flags & RTSHM_BIND_NODE ? args->node : NUMA_NO_NODE;
 	struct file *file;
+	int ret;
 
 	if (rtshm_type_is_sync(args->type)) {
 		file = rtshm_state_new(state, args->size);
@@ -91,16 +77,17 @@ static int rtshm_seg_alloc(struct rtshm_seg *seg, const struct rtshm_bind *args,
 			return PTR_ERR(file);
 		seg->state = file;
 		seg->nr_pages = 1;
+		seg->node = NUMA_NO_NODE;
 		return 0;
 	}
 	seg->nr_pages = PAGE_ALIGN(args->size) >> PAGE_SHIFT;
-	seg->pages = rtshm_alloc_pages(seg->nr_pages);
-	if (!seg->pages) {
-		pr_warn_ratelimited("no %llu contiguous bytes free for a segment\n",
-				    rtshm_seg_size(seg));
-		return -ENOMEM;
-	}
-	return 0;
+	ret = rtshm_mem_alloc(seg, args->tier, nid);
+	if (ret == -ENOMEM)
+		pr_warn_ratelimited("no %llu contiguous bytes free for a segment (tier %s, node %d)\n",
+				    rtshm_seg_size(seg),
+				    args->tier ? rtshm_tier_name(args->tier) : "any",
+				    nid);
+	return ret;
 }
 
 /*

@@ -6,7 +6,8 @@
 #include "rtshm.h"
 #include "internal.h"
 
-#define RTSHM_LIB_FLAGS (RTSHM_RDWR | RTSHM_EXCL)
+#define RTSHM_LIB_FLAGS (RTSHM_RDWR | RTSHM_EXCL | RTSHM_USE_MASK | \
+			 RTSHM_NODE_SET | 0xffff0000U)
 
 static void rtshm_fill_result(const struct rtshm_bind *b,
 			      struct rtshm_result *res)
@@ -57,6 +58,9 @@ RTSHM_EXPORT int rtshm_create(const char *name, uint64_t size,
 
 	if (flags & ~RTSHM_LIB_FLAGS || mode & ~0777U)
 		return -EINVAL;
+	/* node bits only with RTSHM_NODE_SET */
+	if (!(flags & RTSHM_NODE_SET) && flags >> 16)
+		return -EINVAL;
 	memset(&b, 0, sizeof(b));
 	ret = rtshm_name_arg(name, &b.name, &b.name_len);
 	if (ret)
@@ -65,6 +69,11 @@ RTSHM_EXPORT int rtshm_create(const char *name, uint64_t size,
 	b.flags = rtshm_bind_flags(flags);
 	b.type = RTSHM_TYPE_SHM;
 	b.mode = mode;
+	b.tier = (flags & RTSHM_USE_MASK) >> 4;
+	if (flags & RTSHM_NODE_SET) {
+		b.flags |= RTSHM_BIND_NODE;
+		b.node = (__s32)(flags >> 16);
+	}
 	return rtshm_bind_fd(RTSHM_IOC_CREATE, &b, res);
 }
 
@@ -198,6 +207,8 @@ RTSHM_EXPORT int rtshm_stat(int handle, struct rtshm_seg_info *info)
 	info->type = st.type;
 	info->name_len = st.name_len < sizeof(info->name) ? st.name_len : 0;
 	memcpy(info->name, st.name, info->name_len);
+	info->tier = st.tier;
+	info->node = st.node;
 	return 0;
 }
 

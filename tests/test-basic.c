@@ -150,7 +150,9 @@ TEST(size_rules)
 	int h;
 
 	CHECK_OK(rtshm_module_info(&mi));
-	CHECK_EQ(mi.max_segment_size, 4 << 20);	/* x86-64 page allocator */
+	/* any tier's largest: at least the x86-64 page allocator's block */
+	CHECK(mi.max_segment_size >= 4 << 20);
+	CHECK_EQ(mi.max_segment_size % page, 0);
 
 	CHECK_ERR(rtshm_create(t_name("zero"), 0, RTSHM_RDWR, 0600, NULL), EINVAL);
 	CHECK_ERR(rtshm_create(NULL, 0, RTSHM_RDWR, 0600, NULL), EINVAL);
@@ -158,10 +160,13 @@ TEST(size_rules)
 	CHECK_EQ(r.size, page);
 	rtshm_close(h);
 
-	/* the largest contiguous size works, one byte more does not */
-	h = CHECK_OK(rtshm_create(t_name("max"), mi.max_segment_size, RTSHM_RDWR, 0600, &r));
-	CHECK_EQ(r.size, mi.max_segment_size);
+	/* the page tier's largest block works, one byte more does not */
+	h = CHECK_OK(rtshm_create(t_name("max"), 4 << 20, RTSHM_RDWR | RTSHM_USE_PAGES, 0600, &r));
+	CHECK_EQ(r.size, 4 << 20);
 	rtshm_close(h);
+	CHECK_ERR(rtshm_create(t_name("big"), (4 << 20) + 1, RTSHM_RDWR | RTSHM_USE_PAGES,
+			       0600, NULL), ENOMEM);
+	/* beyond any tier: refused before allocating */
 	CHECK_ERR(rtshm_create(t_name("big"), mi.max_segment_size + 1, RTSHM_RDWR, 0600, NULL), ENOMEM);
 	CHECK_ERR(rtshm_create(t_name("huge"), UINT64_MAX, RTSHM_RDWR, 0600, NULL), ENOMEM);
 	CHECK_ERR(rtshm_create(t_name("huge2"), UINT64_MAX - page + 2, RTSHM_RDWR, 0600, NULL), ENOMEM);
@@ -169,22 +174,24 @@ TEST(size_rules)
 
 TEST(new_memory_is_zero)
 {
+	const uint64_t seg_size = 4 << 20;	/* the page tier's largest block */
 	struct rtshm_module_info mi;
 	unsigned char *p;
 	uint64_t i;
 	int round, h;
 
 	CHECK_OK(rtshm_module_info(&mi));
+	CHECK(mi.max_segment_size >= seg_size);
 	/* scribble, free, allocate again: never see old bytes */
 	for (round = 0; round < 4; round++) {
-		h = CHECK_OK(rtshm_create(NULL, mi.max_segment_size, RTSHM_RDWR, 0600, NULL));
+		h = CHECK_OK(rtshm_create(NULL, seg_size, RTSHM_RDWR, 0600, NULL));
 		CHECK_OK(rtshm_map(h, 0, 0, PROT_READ | PROT_WRITE, (void **)&p));
-		for (i = 0; i < mi.max_segment_size; i++)
+		for (i = 0; i < seg_size; i++)
 			if (p[i])
 				t_fail(__FILE__, __LINE__, "byte %llu is 0x%02x",
 				       (unsigned long long)i, p[i]);
-		memset(p, 0xa5, mi.max_segment_size);
-		CHECK_OK(rtshm_unmap(p, mi.max_segment_size));
+		memset(p, 0xa5, seg_size);
+		CHECK_OK(rtshm_unmap(p, seg_size));
 		CHECK_OK(rtshm_close(h));
 	}
 }

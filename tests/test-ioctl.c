@@ -124,13 +124,30 @@ TEST(bad_fields)
 	BAD_CREATE(b, EINVAL);
 	b.flags |= RTSHM_BIND_SERIAL;
 	BAD_CREATE(b, EINVAL);
-	for (i = 4; i < 32; i++) {
+	for (i = 5; i < 32; i++) {
 		b = good_create("f");
 		b.flags |= 1U << i;
 		BAD_CREATE(b, EINVAL);
 	}
 	b = good_create("f");
 	b.flags |= RTSHM_BIND_BY_ID;
+	BAD_CREATE(b, EINVAL);
+	/* 1.2: tier and node */
+	b = good_create("tier");
+	b.tier = RTSHM_TIER_POOL + 1;
+	BAD_CREATE(b, EINVAL);
+	b.tier = ~0U;
+	BAD_CREATE(b, EINVAL);
+	b = good_create("node");
+	b.node = 1;		/* a node without RTSHM_BIND_NODE */
+	BAD_CREATE(b, EINVAL);
+	b.node = -1;
+	BAD_CREATE(b, EINVAL);
+	b.flags |= RTSHM_BIND_NODE;
+	BAD_CREATE(b, EINVAL);	/* -1 is no node */
+	b.node = 1 << 20;
+	BAD_CREATE(b, EINVAL);
+	b.node = 0x7fffffff;
 	BAD_CREATE(b, EINVAL);
 	b = good_create("t");
 	b.type = 0;
@@ -154,6 +171,12 @@ TEST(bad_fields)
 	b.size = 64;
 	b.state = 8;			/* unreadable */
 	BAD_CREATE(b, EFAULT);
+	b.state = (uintptr_t)&b;
+	b.tier = RTSHM_TIER_PAGES;	/* tiers are for segments */
+	BAD_CREATE(b, EINVAL);
+	b.tier = 0;
+	b.flags |= RTSHM_BIND_NODE;
+	BAD_CREATE(b, EINVAL);
 	b = good_create("m");
 	b.mode = 01000;
 	BAD_CREATE(b, EINVAL);
@@ -211,6 +234,14 @@ TEST(bad_fields)
 	BAD_OPEN(b, EINVAL);	/* RTSHM_BIND_SERIAL without a serial */
 	b.serial = 5;
 	BAD_OPEN(b, ENOENT);
+	b.tier = RTSHM_TIER_PAGES;	/* 1.2: tier and node are CREATE-only */
+	BAD_OPEN(b, EINVAL);
+	b.tier = 0;
+	b.node = 1;
+	BAD_OPEN(b, EINVAL);
+	b.flags |= RTSHM_BIND_NODE;
+	b.node = 0;
+	BAD_OPEN(b, EINVAL);
 	b = good_create("n");
 	b.size = 0;
 	b.mode = 0;

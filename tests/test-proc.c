@@ -18,22 +18,31 @@ static int read_first_line(char *buf, size_t len)
 
 TEST(header_and_lines)
 {
-	char line[1024], name[64];
+	char line[1024], name[64], backend[16], type[16];
 	unsigned long long size, phys;
 	unsigned int id, handles, maps, uid, gid, mode;
+	struct rtshm_seg_info info;
 	struct rtshm_result r;
-	int h, h2, cpid, n;
+	int h, h2, cpid, n, node;
 	void *p;
 
 	CHECK_EQ(read_first_line(line, sizeof(line)), 0);
-	CHECK(!strcmp(line, "id name size handles mappings uid gid mode cpid phys type\n"));
+	CHECK(!strcmp(line, "id name size handles mappings uid gid mode cpid phys backend node type\n"));
 
 	h = CHECK_OK(rtshm_create("proc test", 8000, RTSHM_RDWR, 0640, &r));
 	h2 = CHECK_OK(rtshm_open("proc test", RTSHM_RDONLY, NULL));
 	CHECK_OK(rtshm_map(h, 0, 0, PROT_READ, &p));
-	n = sscanf(t_proc_line(r.id), "%u %63s %llu %u %u %u %u %o %d 0x%llx",
-		   &id, name, &size, &handles, &maps, &uid, &gid, &mode, &cpid, &phys);
-	CHECK_EQ(n, 10);
+	n = sscanf(t_proc_line(r.id), "%u %63s %llu %u %u %u %u %o %d 0x%llx %15s %d %15s%c",
+		   &id, name, &size, &handles, &maps, &uid, &gid, &mode, &cpid, &phys,
+		   backend, &node, type, &line[0]);
+	CHECK_EQ(n, 14);
+	CHECK_EQ(line[0], '\n');	/* type is the last field */
+	CHECK(!strcmp(type, "shm"));
+	CHECK_OK(rtshm_stat(h, &info));
+	CHECK(!strcmp(backend, "pages"));	/* small segments: page allocator */
+	CHECK_EQ(info.tier, RTSHM_BACKEND_PAGES);
+	CHECK(node >= 0);
+	CHECK_EQ(node, info.node);
 	CHECK_EQ(id, r.id);
 	CHECK(!strcmp(name, "proc\\040test"));	/* space escaped */
 	CHECK_EQ(size, 8192);
@@ -73,17 +82,21 @@ TEST(names_are_escaped)
 	rtshm_close(hc);
 }
 
+/* The phys field (the 10th) of a segment line; ~0 if there is none. */
+static unsigned long long proc_phys(const char *line)
+{
+	unsigned long long phys;
+
+	if (sscanf(line, "%*u %*s %*u %*u %*u %*u %*u %*o %*d 0x%llx", &phys) != 1)
+		return ~0ULL;
+	return phys;
+}
+
 static int read_phys_as_user(void *arg)
 {
 	uint32_t id = *(uint32_t *)arg;
-	const char *line = t_proc_line(id);
-	unsigned long long phys;
-	char type[16];
 
-	if (sscanf(line, "%*u %*s %*u %*u %*u %*u %*u %*o %*d 0x%llx %15s",
-		   &phys, type) != 2)
-		return 1;
-	return phys || strcmp(type, "shm") ? 2 : 0;
+	return proc_phys(t_proc_line(id)) ? 2 : 0;
 }
 
 TEST(physical_address_hidden_from_users)
@@ -92,7 +105,8 @@ TEST(physical_address_hidden_from_users)
 	int h;
 
 	h = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0644, &r));
-	CHECK(strcmp(strrchr(t_proc_line(r.id), ' '), " 0x0\n"));
+	CHECK(proc_phys(t_proc_line(r.id)) != 0);
+	CHECK(proc_phys(t_proc_line(r.id)) != ~0ULL);
 	CHECK_EQ(t_run_as(1001, 1001, -1, read_phys_as_user, &r.id), 0);
 	rtshm_close(h);
 }

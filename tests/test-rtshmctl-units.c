@@ -12,10 +12,12 @@
 
 /* The example of README.md, byte for byte. */
 static const char readme_example[] =
-	"id name size handles mappings uid gid mode cpid phys\n"
-	"1 demo.segment 4096 1 1 0 0 0644 98 0x1ff4a000\n"
-	"2 - 8192 1 0 1001 1100 0600 80 0x0\n"
-	"total segments 2/4096 bytes 12288/238667776\n";
+	"id name size handles mappings uid gid mode cpid phys backend node\n"
+	"1 demo.segment 4096 1 1 0 0 0644 98 0x1ff4a000 pages 0\n"
+	"2 - 8192 1 0 1001 1100 0600 80 0x0 pages 0\n"
+	"3 big 268435456 1 1 0 0 0600 99 0x60000000 pool 1\n"
+	"total segments 3/4096 bytes 268447744/1073741824\n"
+	"pool bytes 268435456/268435456\n";
 
 static void parse(const char *text, struct procfile *pf)
 {
@@ -31,7 +33,7 @@ TEST(parses_readme_example)
 	CHECK(pf.header_ok);
 	CHECK_EQ(pf.bad_lines, 0);
 	CHECK_EQ(pf.first_bad_line, 0);
-	CHECK_EQ(pf.nsegs, 2);
+	CHECK_EQ(pf.nsegs, 3);
 	s = &pf.segs[0];
 	CHECK_EQ(s->id, 1);
 	CHECK(s->named);
@@ -56,11 +58,16 @@ TEST(parses_readme_example)
 	CHECK_EQ(s->mode, 0600);
 	CHECK_EQ(s->cpid, 80);
 	CHECK_EQ(s->phys, 0);
+	CHECK_EQ(pf.segs[2].size, 268435456);
+	CHECK_EQ(pf.segs[2].phys, 0x60000000);
 	CHECK(pf.has_summary);
-	CHECK_EQ(pf.nr_segments, 2);
+	CHECK_EQ(pf.nr_segments, 3);
 	CHECK_EQ(pf.max_segments, 4096);
-	CHECK_EQ(pf.bytes, 12288);
-	CHECK_EQ(pf.max_bytes, 238667776);
+	CHECK_EQ(pf.bytes, 268447744);
+	CHECK_EQ(pf.max_bytes, 1073741824);
+	CHECK(pf.has_pool);
+	CHECK_EQ(pf.pool_used, 268435456);
+	CHECK_EQ(pf.pool_size, 268435456);
 	procfile_free(&pf);
 }
 
@@ -159,6 +166,9 @@ static const char *const bad_lines[] = {
 	"total segments 1/4096 bytes 4096/x",		/* summary damaged */
 	"total segments 1 bytes 4096/8192",
 	"total segments 1/4096 bytes 4096/8192 more",
+	"pool bytes 4096/x",				/* pool line damaged */
+	"pool bytes 4096",
+	"pool bytes 0/4096 more",
 };
 
 TEST(skips_each_kind_of_damaged_line)
@@ -253,10 +263,11 @@ TEST(truncated_file)
 		for (i = 0; i < len; i++)
 			complete += readme_example[i] == '\n';
 		CHECK_EQ(procfile_parse(readme_example, len, &pf), 0);
-		if (complete >= 3)
-			CHECK_EQ(pf.nsegs, 2);
-		else if (complete == 2)
-			CHECK(pf.nsegs == 1 || pf.nsegs == 2);	/* "2 - 8192 1 0 1001 1100 060" */
+		/* header, 3 segments, summary, pool line */
+		if (complete >= 4)
+			CHECK_EQ(pf.nsegs, 3);
+		else if (complete >= 2)	/* a cut segment line may be whole */
+			CHECK(pf.nsegs == complete - 1 || pf.nsegs == complete);
 		procfile_free(&pf);
 	}
 	{

@@ -2,14 +2,19 @@
 # Run the rtshm test programs on the real generic and PREEMPT_RT kernels.
 #
 #   tests/vm/check.sh [--module KEY=rtshm.ko]... [--bindir [KEY=]DIR]...
-#                     [--only generic|rt] [--sequential] [--timeout SECONDS]
+#                     [--only FLAVOUR] [--sequential] [--timeout SECONDS]
 #
-# KEY is a flavour (generic, rt) or a kernel release as printed by
-# tests/deps.sh --print-kvers; --bindir without KEY= applies to every kernel.
+# Flavours: generic, rt (512 MiB guests, every test-* but test-large*), and
+# large, large-rt (the same kernels in 2 GiB guests with two NUMA nodes and
+# a 256 MiB pool reserved with memmap=, running only test-large*).
+# KEY is a flavour or a kernel release as printed by tests/deps.sh
+# --print-kvers; a large flavour takes the module and bindir of its kernel's
+# flavour unless given its own; --bindir without KEY= applies to all.
 # Defaults follow the Makefile: build/kmod/<kver>/kmod/rtshm.ko and
 # build/tests/bin (so "make check" needs no arguments).
-# Each kernel boots its own VM (both at once unless --sequential) in check mode
-# (see mkinitramfs.sh for the guest protocol). Logs: build/vm/<flavour>-check.log.
+# Each flavour boots its own VM in check mode (two at once unless
+# --sequential: the small guests, then the large ones; see mkinitramfs.sh
+# for the guest protocol). Logs: build/vm/<flavour>-check.log.
 # The last line printed is "N passed, N failed[, N skipped]"; exit 0 only if
 # nothing failed and something passed.
 set -euo pipefail
@@ -19,20 +24,44 @@ root=$(cd "$here/../.." && pwd)
 out=$root/build/vm
 
 usage() {
-    sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
 kvers=$("$root/tests/deps.sh" --print-kvers)   # generic, then RT
 declare -A kver=([generic]=${kvers%%$'\n'*} [rt]=${kvers##*$'\n'})
-declare -A module=() bindir=() image=() mem=()
+declare -A module=() bindir=() image=() mem=() smp=() qemu_opts=() append=() modparams=()
+declare -A tests=() exclude=()
 for f in generic rt; do
     module[$f]=$root/build/kmod/${kver[$f]}/kmod/rtshm.ko
     bindir[$f]=$root/build/tests/bin
     image[$f]=/boot/vmlinuz-${kver[$f]}
     mem[$f]=512
+    tests[$f]='test-*' exclude[$f]='test-large*'
 done
-flavours=(generic rt) parallel=1 vm_timeout=1800
+
+# The large-memory guests: 2 GiB in two NUMA nodes of 1 GiB (node 0 at
+# 0-1 GiB, node 1 at 1-2 GiB), and 256 MiB at 1.5 GiB (in node 1) kept from
+# the kernel with memmap= for the reserved pool.  The limits are raised so
+# quotas (a quarter of RAM by default) never decide these tests.
+large_qemu="-object memory-backend-ram,id=m0,size=1G -numa node,nodeid=0,cpus=0,memdev=m0"
+large_qemu+=" -object memory-backend-ram,id=m1,size=1G -numa node,nodeid=1,cpus=1,memdev=m1"
+large_pool_base=0x60000000 large_pool_size=0x10000000
+declare -A base=([large]=generic [large-rt]=rt)
+for f in large large-rt; do
+    kver[$f]=${kver[${base[$f]}]}
+    image[$f]=${image[${base[$f]}]}
+    mem[$f]=2048
+    # one CPU per socket: CPUs of one node sharing a cache with another
+    # node's make the kernel warn about the topology
+    smp[$f]=2,sockets=2,cores=1,threads=1
+    qemu_opts[$f]=$large_qemu
+    append[$f]="memmap=256M\$$large_pool_base"
+    modparams[$f]="pool_base=$large_pool_base pool_size=$large_pool_size"
+    modparams[$f]+=" max_bytes=$((1536 << 20)) max_user_bytes=$((1536 << 20))"
+    tests[$f]='test-large*' exclude[$f]=''
+done
+flavours=(generic rt large large-rt) parallel=1 vm_timeout=1800
 
 # --debug-tree DIR: the sanitizer kernel built by tests/debug-kernel.sh is the
 # only flavour; KASAN's shadow memory needs a larger guest.
@@ -44,16 +73,21 @@ add_debug_flavour() {
     bindir[debug]=${bindir[generic]}
     image[debug]=$tree/arch/x86/boot/bzImage
     mem[debug]=1024
+    tests[debug]='test-*' exclude[debug]='test-large*'
     flavours=(debug)
 }
 
-# KEY=VALUE -> flavour name; prints nothing if KEY is unknown
+# KEY=VALUE -> flavour name; prints nothing if KEY is unknown.  A kernel
+# release names its small flavour (the large one follows it).
 flavour_of() {
     local f
     for f in "${!kver[@]}"; do
-        if [ "$1" = "$f" ] || [ "$1" = "${kver[$f]}" ]; then echo "$f"; fi
+        if [ "$1" = "$f" ] || { [ -z "${base[$f]:-}" ] && [ "$1" = "${kver[$f]}" ]; }; then
+            echo "$f"
+        fi
     done
 }
+declare -A explicit=()
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -69,6 +103,7 @@ while [ $# -gt 0 ]; do
             fi
             for f in "${keys[@]}"; do
                 if [ "$1" = --module ]; then module[$f]=$arg; else bindir[$f]=$arg; fi
+                explicit[$1:$f]=1
             done
             shift 2 ;;
         --only) flavours=("$(flavour_of "${2:-}")"); [ -n "${flavours[0]}" ] || usage; shift 2 ;;
@@ -77,6 +112,12 @@ while [ $# -gt 0 ]; do
         --timeout) vm_timeout=${2:?}; shift 2 ;;
         *) usage ;;
     esac
+done
+
+for f in "${!base[@]}"; do
+    [ -n "${kver[${base[$f]}]:-}" ] || continue
+    [ -n "${explicit[--module:$f]:-}" ] || module[$f]=${module[${base[$f]}]}
+    [ -n "${explicit[--bindir:$f]:-}" ] || bindir[$f]=${bindir[${base[$f]}]}
 done
 
 mkdir -p "$out"
@@ -99,13 +140,19 @@ for f in "${flavours[@]}"; do
         exit 1
     fi
     "$here/mkinitramfs.sh" --out "$out/$f-check.cpio.gz" --module "$m" \
-        --bindir "$b" --mode check
+        --bindir "$b" --mode check --modparams "${modparams[$f]:-}" \
+        --tests "${tests[$f]:-test-*}" --exclude "${exclude[$f]:-}"
 done
 
 boot() {
-    local f=$1 t0=$SECONDS
+    local f=$1 t0=$SECONDS opt
+    local -a extra=()
+    # word-split on purpose: options are plain words without spaces
+    for opt in ${qemu_opts[$f]:-}; do extra+=(--qemu-opt "$opt"); done
     "$here/run-vm.sh" --kver "${kver[$f]}" --kernel "${image[$f]}" --mem "${mem[$f]}" \
+        --smp "${smp[$f]:-2}" \
         --initrd "$out/$f-check.cpio.gz" --log "$out/$f-check.log" \
+        --append "${append[$f]:-}" ${extra[@]+"${extra[@]}"} \
         --timeout "$vm_timeout" || true
     echo "check: $f (${kver[$f]}) VM finished in $((SECONDS - t0))s"
 }
@@ -114,8 +161,15 @@ t0=$SECONDS
 if [ "$parallel" = 1 ]; then
     # Measured on 2 host cores: boot-only runs take ~9s in parallel vs ~12s
     # one after the other, the test suite ~15-25s vs ~24-40s; booting is
-    # mostly single-threaded, so two guests share the cores well.
-    for f in "${flavours[@]}"; do boot "$f" & done
+    # mostly single-threaded, so two guests share the cores well.  Two at
+    # a time: the small guests, then the large ones.
+    small=() large=()
+    for f in "${flavours[@]}"; do
+        if [ -n "${base[$f]:-}" ]; then large+=("$f"); else small+=("$f"); fi
+    done
+    for f in ${small[@]+"${small[@]}"}; do boot "$f" & done
+    wait
+    for f in ${large[@]+"${large[@]}"}; do boot "$f" & done
     wait
 else
     for f in "${flavours[@]}"; do boot "$f"; done

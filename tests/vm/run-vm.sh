@@ -3,8 +3,10 @@
 #
 #   tests/vm/run-vm.sh --kver KVER --initrd FILE --log FILE [--show]
 #                      [--mem MiB] [--smp N] [--timeout SECONDS] [--append EXTRA]
-#                      [--kernel IMAGE]
+#                      [--kernel IMAGE] [--qemu-opt ARG]...
 #
+# --qemu-opt adds one argument to the QEMU command line (repeat it for each
+# word), e.g. the NUMA layout of the large-memory tests.
 # The serial console goes to the log (terminal escapes and CRs stripped), and
 # to stdout as well with --show. Exit 0 only if the guest printed RTSHM-DONE.
 # Defaults: --mem 512 --smp 2 --timeout 900.
@@ -12,11 +14,13 @@ set -euo pipefail
 
 usage() {
     echo "usage: $0 --kver KVER --initrd FILE --log FILE [--show] [--mem MiB]" \
-         "[--smp N] [--timeout SECONDS] [--append EXTRA] [--kernel IMAGE]" >&2
+         "[--smp N] [--timeout SECONDS] [--append EXTRA] [--kernel IMAGE]" \
+         "[--qemu-opt ARG]..." >&2
     exit 2
 }
 
 kver='' initrd='' log='' show=0 mem=512 smp=2 timeout=900 append='' kernel=''
+extra=()
 while [ $# -gt 0 ]; do
     case $1 in
         --kver) kver=${2:?}; shift 2 ;;
@@ -28,6 +32,7 @@ while [ $# -gt 0 ]; do
         --timeout) timeout=${2:?}; shift 2 ;;
         --append) append=${2?}; shift 2 ;;
         --kernel) kernel=${2:?}; shift 2 ;;   # default /boot/vmlinuz-KVER
+        --qemu-opt) extra+=("${2:?}"); shift 2 ;;
         *) usage ;;
     esac
 done
@@ -46,7 +51,8 @@ qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max
       -smp "$smp" -m "$mem" -nodefaults -no-user-config -nographic
       -serial stdio -monitor none -no-reboot
       -kernel "$kernel" -initrd "$initrd"
-      -append "console=ttyS0 panic=-1 quiet loglevel=4 $append")
+      -append "console=ttyS0 panic=-1 quiet loglevel=4 $append"
+      ${extra[@]+"${extra[@]}"})
 
 # SeaBIOS clears the screen with escape sequences and ends its last line with
 # a bare CR; drop the escapes and CRLFs, and make a lone CR a line break so the

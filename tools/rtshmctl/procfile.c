@@ -163,6 +163,19 @@ static int parse_summary(const char *line, size_t len, struct procfile *pf)
 	return 0;
 }
 
+/* "pool bytes USED/SIZE", printed when the module has a reserved pool */
+static int parse_pool(const char *line, size_t len, struct procfile *pf)
+{
+	struct field f[3];
+
+	if (split(line, len, f, 3) != 3 || !field_is(f[0], "pool") ||
+	    !field_is(f[1], "bytes") ||
+	    parse_pair(f[2], &pf->pool_used, &pf->pool_size))
+		return -1;
+	pf->has_pool = 1;
+	return 0;
+}
+
 static int parse_segment(const char *line, size_t len, int nfields,
 			 struct procfile_seg *s)
 {
@@ -242,6 +255,9 @@ int procfile_parse(const char *text, size_t len, struct procfile *pf)
 			bad_line(pf, lineno);
 		} else if (llen > 6 && !memcmp(line, "total ", 6)) {
 			if (pf->has_summary || parse_summary(line, llen, pf))
+				bad_line(pf, lineno);
+		} else if (llen > 5 && !memcmp(line, "pool ", 5)) {
+			if (pf->has_pool || parse_pool(line, llen, pf))
 				bad_line(pf, lineno);
 		} else if (parse_segment(line, llen, nfields, &seg)) {
 			bad_line(pf, lineno);

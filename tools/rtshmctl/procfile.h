@@ -40,6 +40,8 @@ struct procfile {
 	int header_ok;		/* the first line is a header we understand */
 	int has_summary;	/* the summary line was read */
 	uint64_t nr_segments, max_segments, bytes, max_bytes;	/* summary */
+	int has_pool;		/* the "pool bytes USED/SIZE" line was read */
+	uint64_t pool_used, pool_size;
 	size_t bad_lines;	/* lines skipped as unreadable */
 	size_t first_bad_line;	/* 1-based number of the first one, 0 if none */
 };

@@ -62,6 +62,8 @@
 #define RTSHM_FEAT_SERIAL	(1ULL << 3)	/* serials, RTSHM_BIND_SERIAL (1.1) */
 #define RTSHM_FEAT_LOOKUP	(1ULL << 4)	/* RTSHM_IOC_LOOKUP (1.1) */
 #define RTSHM_FEAT_CATALOG	(1ULL << 5)	/* RTSHM_IOC_CATALOG/UNCATALOG (1.1) */
+#define RTSHM_FEAT_TIERS	(1ULL << 6)	/* @tier of CREATE, STAT (1.2) */
+#define RTSHM_FEAT_NUMA		(1ULL << 7)	/* RTSHM_BIND_NODE, @node (1.2) */
 #define RTSHM_FEAT_SYNC		(1ULL << 8)	/* event, mutex, semaphore types (1.2) */
 
 /**
@@ -69,7 +71,12 @@
  * @abi_major:		RTSHM_ABI_MAJOR of the running module
  * @abi_minor:		RTSHM_ABI_MINOR of the running module
  * @features:		RTSHM_FEAT_* bits
- * @max_segment_size:	largest single segment the module can allocate
+ * @max_segment_size:	largest single segment any tier could allocate on
+ *			this machine: the largest of the page allocator's
+ *			block, the largest memory zone (contig tier) and the
+ *			reserved pool.  An upper bound, not a promise: free
+ *			memory, fragmentation and the limits below decide.
+ *			Larger requests fail with ENOMEM before allocating.
  * @max_bytes:		limit on the bytes of all segments of one IPC namespace
  * @max_segments:	limit on the segments of one IPC namespace
  * @name_max:		RTSHM_NAME_MAX
@@ -96,8 +103,25 @@ struct rtshm_info {
 #define RTSHM_BIND_EXCL		(1U << 1)	/* CREATE: fail with EEXIST if the name exists */
 #define RTSHM_BIND_BY_ID	(1U << 2)	/* OPEN: look up @id, not @name */
 #define RTSHM_BIND_SERIAL	(1U << 3)	/* OPEN by id: only if @serial matches */
+#define RTSHM_BIND_NODE		(1U << 4)	/* CREATE: @node is valid (1.2) */
 #define RTSHM_BIND_FLAGS	(RTSHM_BIND_WRITE | RTSHM_BIND_EXCL | \
-				 RTSHM_BIND_BY_ID | RTSHM_BIND_SERIAL)
+				 RTSHM_BIND_BY_ID | RTSHM_BIND_SERIAL | \
+				 RTSHM_BIND_NODE)
+
+/*
+ * Allocation tiers (1.2): where a segment's memory comes from.
+ *   PAGES	the page allocator: up to its largest block (4 MiB on x86-64)
+ *   CONTIG	a free physically contiguous range claimed with
+ *		alloc_contig_range(), migrating movable pages away; best effort
+ *   POOL	the reserved pool (module parameters pool_base, pool_size): RAM
+ *		set aside at boot with memmap=SIZE$ADDR; deterministic
+ * ANY takes the first that succeeds in the order PAGES, CONTIG, POOL,
+ * skipping PAGES for sizes above its largest block.
+ */
+#define RTSHM_TIER_ANY		0
+#define RTSHM_TIER_PAGES	1
+#define RTSHM_TIER_CONTIG	2
+#define RTSHM_TIER_POOL		3
 
 /* Results of struct rtshm_bind. */
 #define RTSHM_RESULT_CREATED	1	/* a new segment was made */
@@ -119,6 +143,11 @@ struct rtshm_info {
  * @result:	out: RTSHM_RESULT_*
  * @serial:	in: OPEN with RTSHM_BIND_SERIAL: the expected serial, else 0.
  *		out: the segment's serial, unique for the module's lifetime.
+ * @tier:	in: CREATE: RTSHM_TIER_*; OPEN: 0 (1.2)
+ * @node:	in: CREATE with RTSHM_BIND_NODE: the NUMA node the memory must
+ *		come from, in every tier; else 0 and the module parameter
+ *		default_node (a preference, not a requirement) applies.
+ *		OPEN: 0 (1.2).  Both 0 for a synchronisation object.
  * @reserved:	zero
  * @state:	in: CREATE of a synchronisation object: user pointer to the
  *		initial contents of its state page (the rest is zero), copied
@@ -128,10 +157,13 @@ struct rtshm_info {
  * CREATE makes the segment, or opens the existing one of that name (unless
  * RTSHM_BIND_EXCL): when several processes race on one new name, exactly one
  * gets RTSHM_RESULT_CREATED.  Errors: EINVAL (bad flags, reserved, type,
- * size 0 or a name containing '\' or NUL), ENAMETOOLONG, EFAULT,
- * EMEDIUMTYPE (the name belongs to an object of another type), EACCES
- * (permissions), ENOENT (OPEN: no such name or id), EEXIST (EXCL),
- * ENOMEM (size above the largest segment, the byte limit, or no memory),
+ * size 0, a name containing '\' or NUL, an unknown tier, a node that is
+ * not online with memory), ENAMETOOLONG, EFAULT, EMEDIUMTYPE (the name
+ * belongs to an object of another type), EACCES (permissions), ENOENT
+ * (OPEN: no such name or id), EEXIST (EXCL), ENOMEM (size above the largest
+ * segment or the asked tier's largest (POOL without a pool: any size), the
+ * byte limit, or no memory; with RTSHM_BIND_NODE: none free on that node,
+ * never another node),
  * EDQUOT (the creating user's quota), ENOSPC (segment limit or no free id),
  * EBUSY (file already bound).
  * Ids are reused (late); serials never are, so an id plus RTSHM_BIND_SERIAL
@@ -147,7 +179,9 @@ struct rtshm_bind {
 	__u32 id;
 	__u32 result;
 	__u64 serial;
-	__u64 reserved[2];
+	__u32 tier;
+	__s32 node;
+	__u64 reserved[1];
 	__u64 state;
 };
 
@@ -168,6 +202,8 @@ struct rtshm_bind {
  * @name_len:	bytes of @name, 0 if unnamed
  * @name:	the name, NUL-terminated
  * @serial:	the segment's serial
+ * @tier:	the segment's backend, RTSHM_TIER_PAGES, _CONTIG or _POOL (1.2)
+ * @node:	the NUMA node of its memory, -1 if unknown (1.2)
  * @reserved:	zero
  *
  * ENOTCONN if the file is not bound yet.
@@ -187,7 +223,9 @@ struct rtshm_stat {
 	__u32 name_len;
 	char name[RTSHM_NAME_MAX + 1];
 	__u64 serial;
-	__u64 reserved[3];
+	__u32 tier;
+	__s32 node;
+	__u64 reserved[2];
 };
 
 /* Flags of struct rtshm_lookup. */
