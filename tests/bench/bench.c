@@ -73,7 +73,7 @@ static const struct row_group row_groups[] = {
  * Each is a file tests/bench/bench-<name>.c with a function declared in
  * bench.h, and one entry below:
  *   - large-allocation latency by tier (create+map of large segments, one
- *     row per allocation tier the module reports);
+ *     row per allocation tier and size), bench-tiers.c;
  *   - event ping-pong (RTX events between two processes, round-trip median
  *     and p99), bench-pingpong.c.
  * A group calls table_section() once, then table_row() per row, and fills
@@ -83,6 +83,7 @@ static const struct row_group row_groups[] = {
  * ------------------------------------------------------------------------
  */
 static const struct row_group extension_row_groups[] = {
+	{ "tiers", rows_tiers },
 	{ "pingpong", rows_pingpong },
 	{ NULL, NULL }
 };
@@ -215,7 +216,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: rtshm-bench [--accel TEXT] [--cycles N] [--lookups N] "
 		"[--live N] [--passes N] [--only GROUP] [--quick]\n"
-		"groups: faults, cycle, open, access, pingpong\n");
+		"groups: faults, cycle, open, access, tiers, pingpong\n");
 	exit(2);
 }
 

@@ -7,7 +7,8 @@
 # Kernel command line words read here (tests/vm/bench.sh passes them):
 #   rtshm_bench_accel=qemu-tcg   the guest runs under QEMU TCG
 #   rtshm_bench_quick=1          small iteration counts (a smoke run)
-#   rtshm_bench_only=GROUP       only this row group (faults, cycle, open, access)
+#   rtshm_bench_only=GROUP       only this row group (faults, cycle, open,
+#                                access, tiers, pingpong)
 set -e
 
 cmdline_word() {	# value of NAME=VALUE on the kernel command line

@@ -10,7 +10,7 @@
 # build/bench/bench-<kver>.txt.  --kernels defaults to $BENCH_KERNELS or
 # "all" (generic, then PREEMPT_RT, one after the other so they do not
 # slow each other down); --quick runs small iteration counts, --only one
-# row group (faults, cycle, open, access, pingpong).
+# row group (faults, cycle, open, access, tiers, pingpong).
 # Exit 0 only if every VM ran the benchmark to the end with a clean kernel
 # log (the core of tests/vm/check.sh's splat patterns).
 set -euo pipefail
@@ -46,6 +46,8 @@ done
 # row needs 128 of 2 MiB, the access rows at most 32 more at a time.
 # ipcmni_extend lets kernel.shmmni go past 32768 for 60 000 SysV segments.
 mem=2048 hugepages=160
+# a 256 MiB reserved pool for the tier rows, as in the large test VMs
+pool_base=0x60000000 pool_size=0x10000000
 splats='BUG:|WARNING:|Oops|general protection fault|Call Trace:|Kernel panic'
 splats+='|sleeping function called from invalid context|INFO: task .* blocked'
 status=0
@@ -54,11 +56,12 @@ for kver in $kvers; do
     log=$out/bench-$kver.log table=$out/bench-$kver.txt
     echo "== bench: $kver (QEMU TCG, 2 vCPUs, $mem MiB; log $log)"
     "$here/mkinitramfs.sh" --out "$out/bench-$kver.cpio.gz" --module "$module" \
-        --bindir "$bindir" --mode bench
+        --bindir "$bindir" --mode bench \
+        --modparams "pool_base=$pool_base pool_size=$pool_size"
     rm -f "$table"
     if ! "$here/run-vm.sh" --kver "$kver" --initrd "$out/bench-$kver.cpio.gz" \
             --log "$log" --mem "$mem" --smp 2 --timeout 900 \
-            --append "hugepages=$hugepages ipcmni_extend rtshm_bench_accel=qemu-tcg $quick $only"; then
+            --append "hugepages=$hugepages ipcmni_extend memmap=256M\$$pool_base rtshm_bench_accel=qemu-tcg $quick $only"; then
         status=1
         continue
     fi
