@@ -132,6 +132,7 @@ static struct page *rtshm_pages_alloc(unsigned long nr_pages, int nid,
 
 /* ---- contig ----------------------------------------------------------- */
 
+#ifdef CONFIG_CONTIG_ALLOC
 /*
  * Whether pfns [start, start + nr) all look claimable in @zone.  Return: 0
  * if so, else the first pfn that is not (the scan skips past it).  Racy by
@@ -152,7 +153,6 @@ static unsigned long rtshm_contig_bad_pfn(struct zone *zone,
 	return 0;
 }
 
-#ifdef CONFIG_CONTIG_ALLOC
 static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr)
 {
 	unsigned long end = zone_end_pfn(zone);
