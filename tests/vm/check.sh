@@ -74,6 +74,8 @@ add_debug_flavour() {
     image[debug]=$tree/arch/x86/boot/bzImage
     mem[debug]=1024
     tests[debug]='test-*' exclude[debug]='test-large*'
+    # KASAN, lockdep and kmemleak under TCG: every time limit times 4
+    append[debug]='rtshm_time_scale=4'
     flavours=(debug)
 }
 

@@ -174,7 +174,9 @@ run_check() {
         # shellcheck disable=SC2254 # EXCLUDE is a pattern
         case $name in $EXCLUDE) [ -n "$EXCLUDE" ] && continue ;; esac
         echo "RTSHM-RUN $name"
-        { cd /tmp && timeout -k 10 300 "$t" </dev/null 2>&1; echo $? >/tmp/rtshm-rc; } |
+        # rtshm_time_scale=N on the kernel command line (slow sanitizer kernels)
+        { cd /tmp && timeout -k 10 $((300 * ${rtshm_time_scale:-1})) "$t" </dev/null 2>&1
+          echo $? >/tmp/rtshm-rc; } |
             tee /tmp/rtshm-out
         rc=$(cat /tmp/rtshm-rc)
         grep -E '^RTSHM-RESULT (PASS|FAIL|SKIP) ' /tmp/rtshm-out >>/tmp/rtshm-results
