@@ -49,12 +49,27 @@ static __u32 rtshm_bind_flags(unsigned int flags)
 	return out;
 }
 
+/*
+ * Bind a new handle to the object called @name; @b holds the rest of the
+ * request.  Opening needs a name; creating without one makes it unnamed.
+ */
+static int rtshm_bind_named(unsigned long cmd, const char *name,
+			    struct rtshm_bind *b, struct rtshm_result *res)
+{
+	int ret = rtshm_name_arg(name, &b->name, &b->name_len);
+
+	if (ret)
+		return ret;
+	if (cmd == RTSHM_IOC_OPEN && !b->name_len)
+		return -EINVAL;
+	return rtshm_bind_fd(cmd, b, res);
+}
+
 RTSHM_EXPORT int rtshm_create(const char *name, uint64_t size,
 			      unsigned int flags, mode_t mode,
 			      struct rtshm_result *res)
 {
 	struct rtshm_bind b;
-	int ret;
 
 	if (flags & ~RTSHM_LIB_FLAGS || mode & ~0777U)
 		return -EINVAL;
@@ -62,9 +77,6 @@ RTSHM_EXPORT int rtshm_create(const char *name, uint64_t size,
 	if (!(flags & RTSHM_NODE_SET) && flags >> 16)
 		return -EINVAL;
 	memset(&b, 0, sizeof(b));
-	ret = rtshm_name_arg(name, &b.name, &b.name_len);
-	if (ret)
-		return ret;
 	b.size = size;
 	b.flags = rtshm_bind_flags(flags);
 	b.type = RTSHM_TYPE_SHM;
@@ -74,26 +86,20 @@ RTSHM_EXPORT int rtshm_create(const char *name, uint64_t size,
 		b.flags |= RTSHM_BIND_NODE;
 		b.node = (__s32)(flags >> 16);
 	}
-	return rtshm_bind_fd(RTSHM_IOC_CREATE, &b, res);
+	return rtshm_bind_named(RTSHM_IOC_CREATE, name, &b, res);
 }
 
 RTSHM_EXPORT int rtshm_open(const char *name, unsigned int flags,
 			    struct rtshm_result *res)
 {
 	struct rtshm_bind b;
-	int ret;
 
 	if (flags & ~RTSHM_RDWR)
 		return -EINVAL;
 	memset(&b, 0, sizeof(b));
-	ret = rtshm_name_arg(name, &b.name, &b.name_len);
-	if (ret)
-		return ret;
-	if (!b.name_len)
-		return -EINVAL;
 	b.flags = rtshm_bind_flags(flags);
 	b.type = RTSHM_TYPE_SHM;
-	return rtshm_bind_fd(RTSHM_IOC_OPEN, &b, res);
+	return rtshm_bind_named(RTSHM_IOC_OPEN, name, &b, res);
 }
 
 static int rtshm_sync_type_ok(uint32_t type)
@@ -108,42 +114,32 @@ RTSHM_EXPORT int rtshm_sync_create(const char *name, uint32_t type,
 				   struct rtshm_result *res)
 {
 	struct rtshm_bind b;
-	int ret;
 
 	if (!rtshm_sync_type_ok(type) || !state || !len ||
 	    len > RTSHM_SYNC_STATE_BYTES || flags & ~RTSHM_EXCL ||
 	    mode & ~0777U)
 		return -EINVAL;
 	memset(&b, 0, sizeof(b));
-	ret = rtshm_name_arg(name, &b.name, &b.name_len);
-	if (ret)
-		return ret;
 	b.size = len;
 	b.state = (__u64)(uintptr_t)state;
 	/* waiting changes the state, so every handle is read-write */
 	b.flags = rtshm_bind_flags(flags | RTSHM_RDWR);
 	b.type = type;
 	b.mode = mode;
-	return rtshm_bind_fd(RTSHM_IOC_CREATE, &b, res);
+	return rtshm_bind_named(RTSHM_IOC_CREATE, name, &b, res);
 }
 
 RTSHM_EXPORT int rtshm_sync_open(const char *name, uint32_t type,
 				 struct rtshm_result *res)
 {
 	struct rtshm_bind b;
-	int ret;
 
 	if (!rtshm_sync_type_ok(type))
 		return -EINVAL;
 	memset(&b, 0, sizeof(b));
-	ret = rtshm_name_arg(name, &b.name, &b.name_len);
-	if (ret)
-		return ret;
-	if (!b.name_len)
-		return -EINVAL;
 	b.flags = RTSHM_BIND_WRITE;
 	b.type = type;
-	return rtshm_bind_fd(RTSHM_IOC_OPEN, &b, res);
+	return rtshm_bind_named(RTSHM_IOC_OPEN, name, &b, res);
 }
 
 static int rtshm_open_by_id(uint32_t id, uint64_t serial, unsigned int flags,
