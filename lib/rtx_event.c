@@ -48,22 +48,15 @@ RTSHM_EXPORT HANDLE RtCreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes,
 RTSHM_EXPORT HANDLE RtOpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle,
 				 LPCSTR lpName)
 {
-	const char *name;
-	DWORD err = rtx_name_ansi(lpName, &name);
-
 	(void)bInheritHandle;
-	return rtx_sync_open(RTSHM_OBJ_EVENT, dwDesiredAccess, err, name);
+	return rtx_sync_open_ansi(RTSHM_OBJ_EVENT, dwDesiredAccess, lpName);
 }
 
 RTSHM_EXPORT HANDLE RtOpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle,
 				 LPCWSTR lpName)
 {
-	char buf[RTX_NAME_MAX + 1];
-	const char *name;
-	DWORD err = rtx_name_wide(lpName, buf, &name);
-
 	(void)bInheritHandle;
-	return rtx_sync_open(RTSHM_OBJ_EVENT, dwDesiredAccess, err, name);
+	return rtx_sync_open_wide(RTSHM_OBJ_EVENT, dwDesiredAccess, lpName);
 }
 
 enum rtx_event_op { RTX_EVENT_SET, RTX_EVENT_RESET, RTX_EVENT_PULSE };

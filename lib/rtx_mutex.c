@@ -142,22 +142,15 @@ RTSHM_EXPORT HANDLE RtCreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes,
 RTSHM_EXPORT HANDLE RtOpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle,
 				 LPCSTR lpName)
 {
-	const char *name;
-	DWORD err = rtx_name_ansi(lpName, &name);
-
 	(void)bInheritHandle;
-	return rtx_sync_open(RTSHM_OBJ_MUTEX, dwDesiredAccess, err, name);
+	return rtx_sync_open_ansi(RTSHM_OBJ_MUTEX, dwDesiredAccess, lpName);
 }
 
 RTSHM_EXPORT HANDLE RtOpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle,
 				 LPCWSTR lpName)
 {
-	char buf[RTX_NAME_MAX + 1];
-	const char *name;
-	DWORD err = rtx_name_wide(lpName, buf, &name);
-
 	(void)bInheritHandle;
-	return rtx_sync_open(RTSHM_OBJ_MUTEX, dwDesiredAccess, err, name);
+	return rtx_sync_open_wide(RTSHM_OBJ_MUTEX, dwDesiredAccess, lpName);
 }
 
 RTSHM_EXPORT BOOL RtReleaseMutex(HANDLE hMutex)

@@ -52,22 +52,15 @@ RTSHM_EXPORT HANDLE RtCreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttribut
 RTSHM_EXPORT HANDLE RtOpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle,
 				     LPCSTR lpName)
 {
-	const char *name;
-	DWORD err = rtx_name_ansi(lpName, &name);
-
 	(void)bInheritHandle;
-	return rtx_sync_open(RTSHM_OBJ_SEMAPHORE, dwDesiredAccess, err, name);
+	return rtx_sync_open_ansi(RTSHM_OBJ_SEMAPHORE, dwDesiredAccess, lpName);
 }
 
 RTSHM_EXPORT HANDLE RtOpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle,
 				     LPCWSTR lpName)
 {
-	char buf[RTX_NAME_MAX + 1];
-	const char *name;
-	DWORD err = rtx_name_wide(lpName, buf, &name);
-
 	(void)bInheritHandle;
-	return rtx_sync_open(RTSHM_OBJ_SEMAPHORE, dwDesiredAccess, err, name);
+	return rtx_sync_open_wide(RTSHM_OBJ_SEMAPHORE, dwDesiredAccess, lpName);
 }
 
 /* Add @n to the count unless that passes the maximum.  0 or ERROR_*. */

@@ -77,47 +77,59 @@ static HANDLE rtx_sync_fail(DWORD err)
 	return NULL;
 }
 
-HANDLE rtx_sync_create(uint32_t type, const struct rtx_sync_state *init,
-		       DWORD name_err, const char *name, int *created)
+/* A handle for what a native create or open returned (fd or -errno). */
+static HANDLE rtx_sync_handle(int fd, uint32_t type)
 {
-	struct rtshm_result res;
 	DWORD err;
 	HANDLE h;
-	int fd;
 
-	if (name_err)
-		return rtx_sync_fail(name_err);
-	fd = rtshm_sync_create(name, type, init, sizeof(*init), 0,
-			       rtx_create_mode(), &res);
 	if (fd < 0)
 		return rtx_sync_fail(rtx_error_from_native(fd));
 	h = rtx_sync_bind(fd, type, &err);
-	if (!h)
-		return rtx_sync_fail(err);
+	return h ? h : rtx_sync_fail(err);
+}
+
+HANDLE rtx_sync_create(uint32_t type, const struct rtx_sync_state *init,
+		       DWORD name_err, const char *name, int *created)
+{
+	struct rtshm_result res = { 0 };
+	HANDLE h;
+
+	if (name_err)
+		return rtx_sync_fail(name_err);
+	h = rtx_sync_handle(rtshm_sync_create(name, type, init, sizeof(*init), 0,
+					      rtx_create_mode(), &res), type);
 	*created = res.created;
 	return h;
 }
 
-HANDLE rtx_sync_open(uint32_t type, DWORD access, DWORD name_err,
-		     const char *name)
+static HANDLE rtx_sync_open(uint32_t type, DWORD access, DWORD name_err,
+			    const char *name)
 {
-	DWORD err;
-	HANDLE h;
-	int fd;
-
 	if (!access || access & ~RTX_SYNC_ACCESS_BITS)
 		return rtx_sync_fail(ERROR_INVALID_PARAMETER);
 	if (name_err)
 		return rtx_sync_fail(name_err);
 	if (!name)
 		return rtx_sync_fail(ERROR_INVALID_PARAMETER);
-	fd = rtshm_sync_open(name, type, NULL);
-	if (fd < 0)
-		return rtx_sync_fail(rtx_error_from_native(fd));
-	h = rtx_sync_bind(fd, type, &err);
-	if (!h)
-		return rtx_sync_fail(err);
-	return h;
+	return rtx_sync_handle(rtshm_sync_open(name, type, NULL), type);
+}
+
+HANDLE rtx_sync_open_ansi(uint32_t type, DWORD access, LPCSTR name)
+{
+	const char *utf8;
+	DWORD err = rtx_name_ansi(name, &utf8);
+
+	return rtx_sync_open(type, access, err, utf8);
+}
+
+HANDLE rtx_sync_open_wide(uint32_t type, DWORD access, LPCWSTR name)
+{
+	char buf[RTX_NAME_MAX + 1];
+	const char *utf8;
+	DWORD err = rtx_name_wide(name, buf, &utf8);
+
+	return rtx_sync_open(type, access, err, utf8);
 }
 
 struct rtx_sync *rtx_sync_get(HANDLE h, enum rtx_kind kind)

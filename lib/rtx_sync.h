@@ -78,9 +78,12 @@ static inline struct rtx_sync *to_sync(struct rtx_object *obj)
  */
 HANDLE rtx_sync_create(uint32_t type, const struct rtx_sync_state *init,
 		       DWORD name_err, const char *name, int *created);
-/* Open an existing named object; NULL with the last error set. */
-HANDLE rtx_sync_open(uint32_t type, DWORD access, DWORD name_err,
-		     const char *name);
+/*
+ * Open an existing named object (RtOpenEvent and the like, the name as the
+ * caller gave it); NULL with the last error set.
+ */
+HANDLE rtx_sync_open_ansi(uint32_t type, DWORD access, LPCSTR name);
+HANDLE rtx_sync_open_wide(uint32_t type, DWORD access, LPCWSTR name);
 
 /* The object of @h if it is an event, mutex or semaphore (put it), else NULL. */
 struct rtx_sync *rtx_sync_get(HANDLE h, enum rtx_kind kind);
