@@ -89,19 +89,21 @@ TEST(timeout_on_an_owned_mutex)
 	CHECK(RtCloseHandle(m));
 }
 
-/* A holder in another process is killed: the waiter gets WAIT_ABANDONED. */
-TEST(killed_holder_abandons_the_mutex)
+/*
+ * Start a child process that opens mutex @name, takes it and waits to be
+ * killed; return its pid once it holds the mutex (it says so with an event).
+ */
+static int start_holder(const char *name)
 {
-	const char *name = t_name("mx"), *ready = t_name("ready");
-	HANDLE m = RtCreateMutexA(NULL, FALSE, name);
-	HANDLE ev = RtCreateEventA(NULL, TRUE, FALSE, ready);
+	const char *ready_name = t_name("ready");
+	HANDLE ready = RtCreateEventA(NULL, TRUE, FALSE, ready_name);
 	int pid;
 
-	CHECK(m && ev);
+	CHECK(ready);
 	pid = CHECK_SYS(fork());
 	if (!pid) {
 		HANDLE o = RtOpenMutexA(MUTEX_ALL_ACCESS, FALSE, name);
-		HANDLE e = RtOpenEventA(EVENT_ALL_ACCESS, FALSE, ready);
+		HANDLE e = RtOpenEventA(EVENT_ALL_ACCESS, FALSE, ready_name);
 
 		if (!o || !e || RtWaitForSingleObject(o, INFINITE) != WAIT_OBJECT_0)
 			_exit(1);
@@ -109,7 +111,20 @@ TEST(killed_holder_abandons_the_mutex)
 		pause();
 		_exit(2);
 	}
-	CHECK_EQ(RtWaitForSingleObject(ev, 20000), WAIT_OBJECT_0);
+	CHECK_EQ(RtWaitForSingleObject(ready, 20000), WAIT_OBJECT_0);
+	CHECK(RtCloseHandle(ready));
+	return pid;
+}
+
+/* A holder in another process is killed: the waiter gets WAIT_ABANDONED. */
+TEST(killed_holder_abandons_the_mutex)
+{
+	const char *name = t_name("mx");
+	HANDLE m = RtCreateMutexA(NULL, FALSE, name);
+	int pid;
+
+	CHECK(m);
+	pid = start_holder(name);
 	CHECK_EQ(RtWaitForSingleObject(m, 0), WAIT_TIMEOUT);
 	CHECK_SYS(kill(pid, SIGKILL));
 	CHECK_EQ(RtWaitForSingleObject(m, 20000), WAIT_ABANDONED);
@@ -118,7 +133,7 @@ TEST(killed_holder_abandons_the_mutex)
 	CHECK_EQ(RtWaitForSingleObject(m, 0), WAIT_OBJECT_0);
 	CHECK(RtReleaseMutex(m));
 	CHECK_EQ(t_wait(pid), 128 + SIGKILL);
-	CHECK(RtCloseHandle(m) && RtCloseHandle(ev));
+	CHECK(RtCloseHandle(m));
 }
 
 static void *take_and_exit(void *m)
@@ -144,25 +159,13 @@ TEST(ended_owner_thread_abandons_the_mutex)
 /* A wait for several objects sees the abandonment too, with its index. */
 TEST(wait_any_reports_the_abandoned_index)
 {
-	const char *name = t_name("mx"), *ready = t_name("ready");
+	const char *name = t_name("mx");
 	HANDLE h[2] = { RtCreateEventA(NULL, FALSE, FALSE, NULL),
 			RtCreateMutexA(NULL, FALSE, name) };
-	HANDLE ev = RtCreateEventA(NULL, TRUE, FALSE, ready);
 	int pid;
 
-	CHECK(h[0] && h[1] && ev);
-	pid = CHECK_SYS(fork());
-	if (!pid) {
-		HANDLE o = RtOpenMutexA(MUTEX_ALL_ACCESS, FALSE, name);
-		HANDLE e = RtOpenEventA(EVENT_ALL_ACCESS, FALSE, ready);
-
-		if (!o || !e || RtWaitForSingleObject(o, INFINITE) != WAIT_OBJECT_0)
-			_exit(1);
-		RtSetEvent(e);
-		pause();
-		_exit(2);
-	}
-	CHECK_EQ(RtWaitForSingleObject(ev, 20000), WAIT_OBJECT_0);
+	CHECK(h[0] && h[1]);
+	pid = start_holder(name);
 	CHECK_EQ(RtWaitForMultipleObjects(2, h, FALSE, 0), WAIT_TIMEOUT);
 	CHECK_SYS(kill(pid, SIGKILL));
 	CHECK_EQ(RtWaitForMultipleObjects(2, h, FALSE, 20000), WAIT_ABANDONED_0 + 1);
@@ -173,7 +176,7 @@ TEST(wait_any_reports_the_abandoned_index)
 	CHECK(RtSetEvent(h[0]));
 	CHECK_EQ(RtWaitForMultipleObjects(2, h, TRUE, 0), WAIT_OBJECT_0);
 	CHECK(RtReleaseMutex(h[1]));
-	CHECK(RtCloseHandle(h[0]) && RtCloseHandle(h[1]) && RtCloseHandle(ev));
+	CHECK(RtCloseHandle(h[0]) && RtCloseHandle(h[1]));
 }
 
 /* Processes increment a plain counter in shared memory under the mutex. */
