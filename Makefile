@@ -3,13 +3,15 @@
 # rtshm: kernel module, user-space library, tools and tests.
 #
 #   make            module (against KDIR), librtshm.so/.a, tools
-#   make check      every test, in QEMU, on Debian's generic and PREEMPT_RT kernels
-#   make demo       boot the generic kernel and run the demo
+#   make check      every test, in QEMU, on every kernel of tests/kernels.list
+#   make demo       the demo on every kernel of the list, a verdict per kernel
 #   make bench      rtshm vs POSIX/SysV shm/memfd, measured in QEMU (not in check)
 #   make install    library, headers, tools and module (DESTDIR, PREFIX)
 #
 # Everything is built under build/.  The module is built in a copy per
 # kernel release so several kernels can be built side by side.
+# KERNELS="6.1 7.3-rt" (names of tests/kernels.list) limits check, demo,
+# bench and vm-modules to those kernels; make passes it on to the scripts.
 
 VERSION    := 1.0.0
 SOVERSION  := 1
@@ -120,12 +122,29 @@ $(B)/tests/bin/%: tools/%.c $(LIB_A)
 deps:
 	tests/deps.sh
 
-# The module for each kernel the VM tests boot (generic and PREEMPT_RT).
+# The module for each kernel of tests/kernels.list, built in that kernel's
+# build root (its release's compiler and kbuild; tests/kernels.sh), W=1.
+# $(call build-module-for,NAME,OUTDIR)
+define build-module-for
+	rm -rf $(2) && mkdir -p $(2)
+	cp -r Kbuild kmod include $(2)/
+	tests/kernels.sh kbuild $(1) $(2) W=1 modules
+endef
+
 vm-modules: deps
-	@for kver in $$(tests/deps.sh --print-kvers); do \
-		kdir=/usr/src/linux-headers-$$kver; \
-		$(MAKE) --no-print-directory module KDIR=$$kdir || exit 1; \
+	@mkdir -p $(B)
+	@for k in $$(tests/kernels.sh names); do \
+		rel=$$(tests/kernels.sh release $$k) || exit 1; \
+		echo "module for $$k ($$rel)"; \
+		$(MAKE) --no-print-directory module-for KNAME=$$k \
+			KOUT=$(B)/kmod/$$rel >$(B)/kmod-$$rel.log 2>&1 || \
+			{ cat $(B)/kmod-$$rel.log; exit 1; }; \
 	done
+
+.PHONY: module-for
+module-for: $(KMOD_SRC)
+	@mkdir -p $(B)
+	$(call build-module-for,$(KNAME),$(KOUT))
 
 check: deps
 	$(MAKE) --no-print-directory vm-modules lib tests
@@ -184,10 +203,14 @@ checkpatch: $(CHECKPATCH)
 	$(CHECKPATCH) --no-tree --strict --terse -f $(filter-out kmod/compat.h,$(wildcard kmod/*.c kmod/*.h)) include/uapi/linux/rtshm.h
 	$(CHECKPATCH) --no-tree --strict --terse --ignore LINUX_VERSION_CODE -f kmod/compat.h
 
+# sparse with each kernel's headers, in its build root.
 sparse:
-	rm -rf $(B)/sparse && mkdir -p $(B)/sparse
-	cp -r Kbuild kmod include $(B)/sparse/
-	$(MAKE) -C $(KDIR) M=$(abspath $(B)/sparse) C=2 W=1 modules
+	@for k in $$(tests/kernels.sh names); do \
+		echo "== sparse: $$k"; \
+		rm -rf $(B)/sparse/$$k && mkdir -p $(B)/sparse/$$k && \
+		cp -r Kbuild kmod include $(B)/sparse/$$k/ && \
+		tests/kernels.sh kbuild $$k $(B)/sparse/$$k C=2 W=1 modules || exit 1; \
+	done
 
 # --- install -----------------------------------------------------------
 

@@ -126,7 +126,7 @@ static struct page *rtshm_pages_alloc(unsigned long nr_pages, int nid,
 		return NULL;
 	split_page(page, order);
 	for (i = nr_pages; i < 1UL << order; i++)
-		__free_page(nth_page(page, i));
+		__free_page(rtshm_page_at(page, i));
 	return page;
 }
 
@@ -169,8 +169,8 @@ static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr)
 			pfn = ALIGN(bad + 1, pageblock_nr_pages);
 			continue;
 		}
-		ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
-					 GFP_KERNEL | __GFP_NOWARN);
+		ret = rtshm_alloc_contig_range(pfn, pfn + nr,
+					       GFP_KERNEL | __GFP_NOWARN);
 		if (!ret)
 			return pfn_to_page(pfn);
 		/* like alloc_contig_pages(): a failed range is not retried */
@@ -228,7 +228,7 @@ static struct page *rtshm_contig_alloc(unsigned long nr_pages, int nid,
 	if (!page)
 		return NULL;
 	for (i = 0; i < nr_pages; i++) {
-		clear_highpage(nth_page(page, i));
+		clear_highpage(rtshm_page_at(page, i));
 		if (!(i % 512))
 			cond_resched();
 	}

@@ -1,16 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel-version differences, kept in one place so the rest of the module
- * reads as if written for a single kernel.  This is the only file that
- * tests LINUX_VERSION_CODE (an out-of-tree module must build on several).
+ * reads as if written for the newest kernel of the matrix (tests/kernels):
+ * each wrapper carries the newest interface's shape and maps it onto what
+ * older kernels have.  This is the only file that tests LINUX_VERSION_CODE
+ * or probes headers.  Where a symbol or header can be probed it is, since a
+ * probe cannot be wrong about a backport; version numbers marked (est.)
+ * were only checked to fall between the matrix kernels they separate.
  */
 #ifndef _RTSHM_COMPAT_H
 #define _RTSHM_COMPAT_H
 
+#include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/shmem_fs.h>
 #include <linux/version.h>
+#if __has_include(<linux/pfn_t.h>)
+#include <linux/pfn_t.h>
+#endif
 
 /* vm_flags became write-protected behind helpers in 6.3. */
 #if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
@@ -56,6 +66,56 @@ static inline struct vfsmount *rtshm_ipc_key(struct ipc_namespace *ipc)
 }
 #else
 #error "rtshm needs CONFIG_POSIX_MQUEUE to identify IPC namespaces"
+#endif
+
+/*
+ * vmf_insert_mixed() takes a plain pfn since pfn_t went away (before 7.3);
+ * older kernels want it wrapped.
+ */
+#if __has_include(<linux/pfn_t.h>)
+static inline vm_fault_t rtshm_vmf_insert_mixed(struct vm_area_struct *vma,
+						unsigned long addr,
+						unsigned long pfn)
+{
+	return vmf_insert_mixed(vma, addr, pfn_to_pfn_t(pfn));
+}
+#else
+#define rtshm_vmf_insert_mixed	vmf_insert_mixed
+#endif
+
+/*
+ * alloc_contig_range() takes acr_flags_t instead of a migratetype since
+ * 6.16 (est.); ACR_FLAGS_NONE is the plain request, MIGRATE_MOVABLE was.
+ */
+#ifdef ACR_FLAGS_NONE
+#define rtshm_alloc_contig_range(start, end, gfp) \
+	alloc_contig_range(start, end, ACR_FLAGS_NONE, gfp)
+#else
+#define rtshm_alloc_contig_range(start, end, gfp) \
+	alloc_contig_range(start, end, MIGRATE_MOVABLE, gfp)
+#endif
+
+/* call_mmap() was renamed vfs_mmap() in 6.17 (est.). */
+#if KERNEL_VERSION(6, 17, 0) > LINUX_VERSION_CODE
+#define vfs_mmap	call_mmap
+#endif
+
+/*
+ * shmem_file_setup() takes vma_flags_t instead of VM_* bits since 7.0
+ * (est.).  Only VM_NORESERVE is ever asked for.
+ */
+#if KERNEL_VERSION(7, 0, 0) <= LINUX_VERSION_CODE
+static inline struct file *rtshm_shmem_file_noreserve(const char *name,
+						      loff_t size)
+{
+	return shmem_file_setup(name, size, mk_vma_flags(VMA_NORESERVE_BIT));
+}
+#else
+static inline struct file *rtshm_shmem_file_noreserve(const char *name,
+						      loff_t size)
+{
+	return shmem_file_setup(name, size, VM_NORESERVE);
+}
 #endif
 
 #endif /* _RTSHM_COMPAT_H */

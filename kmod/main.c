@@ -350,7 +350,6 @@ static const struct file_operations rtshm_fops = {
 	.unlocked_ioctl = rtshm_fop_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = rtshm_mmap,
-	.llseek = no_llseek,
 };
 
 /*

@@ -25,7 +25,6 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/pfn_t.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -34,9 +33,10 @@
 /* Pages handed to vm_insert_pages() per call; bounds the array on the heap. */
 #define RTSHM_INSERT_BATCH	512
 
-static pfn_t rtshm_pool_pfn(struct rtshm_seg *seg, unsigned long pgoff)
+static unsigned long rtshm_pool_pfn(struct rtshm_seg *seg,
+				    unsigned long pgoff)
 {
-	return pfn_to_pfn_t(PHYS_PFN(seg->phys) + pgoff);
+	return PHYS_PFN(seg->phys) + pgoff;
 }
 
 static void rtshm_vm_open(struct vm_area_struct *vma)
@@ -66,9 +66,9 @@ static vm_fault_t rtshm_vm_fault(struct vm_fault *vmf)
 	if (vmf->pgoff >= seg->nr_pages)
 		return VM_FAULT_SIGBUS;
 	if (!seg->pages)
-		return vmf_insert_mixed(vmf->vma, vmf->address,
+		return rtshm_vmf_insert_mixed(vmf->vma, vmf->address,
 					rtshm_pool_pfn(seg, vmf->pgoff));
-	vmf->page = nth_page(seg->pages, vmf->pgoff);
+	vmf->page = rtshm_page_at(seg->pages, vmf->pgoff);
 	get_page(vmf->page);
 	return 0;
 }
@@ -91,7 +91,8 @@ static int rtshm_insert_pfns(struct vm_area_struct *vma, struct rtshm_seg *seg)
 
 	rtshm_vm_flags_set(vma, VM_MIXEDMAP);
 	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
-		vmf = vmf_insert_mixed(vma, addr, rtshm_pool_pfn(seg, pgoff++));
+		vmf = rtshm_vmf_insert_mixed(vma, addr,
+					     rtshm_pool_pfn(seg, pgoff++));
 		if (vmf != VM_FAULT_NOPAGE)
 			return vmf == VM_FAULT_OOM ? -ENOMEM : -EFAULT;
 		if (!(pgoff % RTSHM_INSERT_BATCH))
@@ -117,11 +118,11 @@ static int rtshm_insert_all(struct vm_area_struct *vma, struct page *first)
 		unsigned long i, num = n;
 
 		for (i = 0; i < n; i++)
-			batch[i] = nth_page(first, i);
+			batch[i] = rtshm_page_at(first, i);
 		ret = vm_insert_pages(vma, addr, batch, &num);
 		if (ret)
 			break;
-		first = nth_page(first, n);
+		first = rtshm_page_at(first, n);
 		addr += n << PAGE_SHIFT;
 		left -= n;
 	}
@@ -162,7 +163,7 @@ int rtshm_mmap(struct file *file, struct vm_area_struct *vma)
 
 	/* On failure mmap_region() zaps what was inserted. */
 	if (seg->pages)
-		ret = rtshm_insert_all(vma, nth_page(seg->pages, pgoff));
+		ret = rtshm_insert_all(vma, rtshm_page_at(seg->pages, pgoff));
 	else
 		ret = rtshm_insert_pfns(vma, seg);
 	if (ret)

@@ -168,4 +168,11 @@ int rtshm_state_mmap(struct file *state, struct vm_area_struct *vma);
 int rtshm_proc_init(void);
 void rtshm_proc_exit(void);
 
+/*
+ * Page @i of a run that starts at @first.  By pfn, not by pointer: a
+ * contig-tier run can span memory sections, whose struct pages need not
+ * be adjacent (what nth_page() did before it was removed).
+ */
+#define rtshm_page_at(first, i)	pfn_to_page(page_to_pfn(first) + (i))
+
 #endif /* _RTSHM_PRIV_H */

@@ -26,6 +26,7 @@
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
 
+#include "compat.h"
 #include "rtshm_priv.h"
 
 static_assert(RTSHM_SYNC_STATE_SIZE <= PAGE_SIZE);
@@ -36,7 +37,7 @@ struct file *rtshm_state_new(const void *state, size_t len)
 	struct file *file;
 	struct page *page;
 
-	file = shmem_file_setup("rtshm-sync", PAGE_SIZE, VM_NORESERVE);
+	file = rtshm_shmem_file_noreserve("rtshm-sync", PAGE_SIZE);
 	if (IS_ERR(file))
 		return file;
 	mapping_set_unevictable(file->f_mapping);
@@ -59,5 +60,5 @@ struct file *rtshm_state_new(const void *state, size_t len)
 int rtshm_state_mmap(struct file *state, struct vm_area_struct *vma)
 {
 	vma_set_file(vma, state);
-	return call_mmap(state, vma);
+	return vfs_mmap(state, vma);
 }

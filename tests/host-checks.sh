@@ -10,8 +10,9 @@
 #   pkgconfig-build-shared the same dynamically; it needs librtshm.so.1 and runs
 #   uninstall-leaves-nothing  make uninstall removes every installed file
 #   dkms-source-tree       make dkms-install DESTDIR=... copies every module source
-#   dkms-build             dkms builds that tree for each VM kernel (private trees:
-#                          nothing is added to the system's DKMS state)
+#   dkms-build:NAME        dkms builds that tree for each kernel of
+#                          tests/kernels.list, in the kernel's build root
+#                          (private trees: nothing is added to any DKMS state)
 #   man-pages-render       every page of man/ renders without a warning
 #   man-pages-cover-api    a page for every exported function and rtshmctl command
 # Prints "RTSHM-RESULT PASS|FAIL host:<name>" lines; details of a failure go
@@ -23,8 +24,24 @@ out=$root/build/host
 cd "$root" || exit 1
 rm -rf "$out"
 mkdir -p "$out"
-mapfile -t kvers < <(tests/deps.sh --print-kvers)
-kver=${kvers[0]}
+# make install builds the module against a kernel's headers on this host:
+# the first kernel of the list whose build root is the host itself.
+kver=''
+for k in $(tests/kernels.sh names); do
+	if [ "$(tests/kernels.sh root "$k")" = / ]; then
+		kver=$(tests/kernels.sh release "$k")
+		break
+	fi
+done
+if [ -z "$kver" ]; then
+	# none selected: any kernel of the list that the host builds for
+	for k in $(KERNELS='' tests/kernels.sh names); do
+		if [ "$(KERNELS='' tests/kernels.sh root "$k")" = / ]; then
+			kver=$(KERNELS='' tests/kernels.sh release "$k")
+			break
+		fi
+	done
+fi
 version=$(sed -n 's/^VERSION *:= *//p' Makefile)
 dest=$out/destdir
 
@@ -163,21 +180,32 @@ dkms_source_tree() {
 	  "$(ls dkms.conf Kbuild kmod/Kbuild kmod/*.c kmod/*.h include/uapi/linux/rtshm.h | wc -l)" ]
 }
 
-# dkms signs what it builds with /var/lib/dkms/mok.key, made on first use.
-dkms_build() {
-	local k ko
-	command -v dkms >/dev/null || { echo "dkms is not installed (tests/deps.sh)"; return 1; }
-	for k in "${kvers[@]}"; do
-		rm -rf "$out/dkms-tree"
-		mkdir -p "$out/dkms-tree"
-		dkms build -m rtshm -v "$version" -k "$k" --sourcetree "$out/dkms-dest/usr/src" \
-			--dkmstree "$out/dkms-tree" || return 1
-		ko=$out/dkms-tree/rtshm/$version/$k/x86_64/module/rtshm.ko
-		[ -f "$ko" ] || ko=$ko.xz
-		[ -f "$ko" ] || { echo "no module for $k"; return 1; }
-		[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$k" ] || return 1
-		echo "$k: $ko"
-	done
+# dkms signs what it builds with /var/lib/dkms/mok.key (of the build root),
+# made on first use.  The root may be a chroot that cannot see this tree:
+# the sources go into a scratch directory inside it.
+dkms_build() {	# name
+	local k=$1 rel broot work inside ko status=0
+	rel=$(tests/kernels.sh release "$k") || return 1
+	broot=$(tests/kernels.sh root "$k") || return 1
+	tests/kernels.sh in-root "$k" sh -c 'command -v dkms' >/dev/null ||
+		{ echo "dkms is not installed in the build root of $k"; return 1; }
+	work=$(mktemp -d "${broot%/}/var/tmp/rtshm-dkms.XXXXXX")
+	inside=${work#"${broot%/}"}
+	cp -a "$out/dkms-dest/usr/src" "$work/src"
+	mkdir -p "$work/tree"
+	tests/kernels.sh in-root "$k" dkms build -m rtshm -v "$version" -k "$rel" \
+		--sourcetree "$inside/src" --dkmstree "$inside/tree" || status=1
+	ko=$work/tree/rtshm/$version/$rel/x86_64/module/rtshm.ko
+	[ -f "$ko" ] || ko=$ko.xz
+	if [ $status = 0 ] && [ -f "$ko" ] &&
+	   [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$rel" ]; then
+		echo "$k: $rel: ${ko#"$work"/}"
+	else
+		echo "$k: no module for $rel"
+		status=1
+	fi
+	rm -rf "$work"
+	return $status
 }
 
 # In a manN/ tree, as installed, so that ".so man3/x.3" links resolve.
@@ -223,6 +251,9 @@ check pkgconfig-build-static pkgconfig_build_static
 check pkgconfig-build-shared pkgconfig_build_shared
 check uninstall-leaves-nothing uninstall_leaves_nothing
 check dkms-source-tree dkms_source_tree
-check dkms-build dkms_build
+for k in $(tests/kernels.sh names); do
+	dkms_build "$k" >"$out/dkms-build:$k.log" 2>&1
+	result "dkms-build:$k" $?
+done
 check man-pages-render man_pages_render
 check man-pages-cover-api man_pages_cover_api

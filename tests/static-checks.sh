@@ -1,8 +1,9 @@
 #!/bin/bash
 # Static checks of the kernel module, counted like tests:
-#   module-builds-clean-W1  no compiler warnings at W=1, for every VM kernel
+#   module-builds-clean-W1:NAME  no compiler warnings at W=1, per kernel of
+#                           tests/kernels.list (in its build root)
 #   checkpatch-strict       checkpatch.pl --strict finds nothing
-#   sparse                  make C=2 reports nothing
+#   sparse:NAME             make C=2 with that kernel's headers reports nothing
 # Prints "RTSHM-RESULT PASS|FAIL static:<name>" lines; details of a failure
 # go to build/static/<name>.log.
 set -uo pipefail
@@ -25,21 +26,24 @@ has_warnings() {
 	grep -Eq '(warning|error):|\*\*\* ' "$1"
 }
 
-status=0
-: > "$out/module-builds-clean-W1.log"
-for kver in $(tests/deps.sh --print-kvers); do
-	make --no-print-directory module KDIR="/usr/src/linux-headers-$kver" \
-		>> "$out/module-builds-clean-W1.log" 2>&1 || status=1
+for k in $(tests/kernels.sh names); do
+	log=module-builds-clean-W1:$k
+	rel=$(tests/kernels.sh release "$k")
+	make --no-print-directory module-for KNAME="$k" KOUT="build/kmod/$rel" \
+		> "$out/$log.log" 2>&1
+	status=$?
+	has_warnings "$out/$log.log" && status=1
+	result "$log" $status
 done
-has_warnings "$out/module-builds-clean-W1.log" && status=1
-result module-builds-clean-W1 $status
 
 make --no-print-directory checkpatch > "$out/checkpatch-strict.log" 2>&1
 status=$?
 grep -Eq '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' "$out/checkpatch-strict.log" && status=1
 result checkpatch-strict $status
 
-make --no-print-directory sparse > "$out/sparse.log" 2>&1
-status=$?
-grep -Eq '(warning|error):' "$out/sparse.log" && status=1
-result sparse $status
+for k in $(tests/kernels.sh names); do
+	make --no-print-directory sparse KERNELS="$k" > "$out/sparse:$k.log" 2>&1
+	status=$?
+	grep -Eq '(warning|error):' "$out/sparse:$k.log" && status=1
+	result "sparse:$k" $status
+done

@@ -1,20 +1,21 @@
 #!/bin/bash
-# Run the rtshm test programs on the real generic and PREEMPT_RT kernels.
+# Run the rtshm test programs on the kernels of tests/kernels.list.
 #
 #   tests/vm/check.sh [--module KEY=rtshm.ko]... [--bindir [KEY=]DIR]...
 #                     [--only FLAVOUR] [--sequential] [--timeout SECONDS]
 #
-# Flavours: generic, rt (512 MiB guests, every test-* but test-large*), and
-# large, large-rt (the same kernels in 2 GiB guests with two NUMA nodes and
-# a 256 MiB pool reserved with memmap=, running only test-large*).
-# KEY is a flavour or a kernel release as printed by tests/deps.sh
-# --print-kvers; a large flavour takes the module and bindir of its kernel's
-# flavour unless given its own; --bindir without KEY= applies to all.
-# Defaults follow the Makefile: build/kmod/<kver>/kmod/rtshm.ko and
-# build/tests/bin (so "make check" needs no arguments).
-# Each flavour boots its own VM in check mode (two at once unless
-# --sequential: the small guests, then the large ones; see mkinitramfs.sh
-# for the guest protocol). Logs: build/vm/<flavour>-check.log.
+# Flavours: one per kernel of the list, named as there (6.1, 6.12-rt, ...):
+# a 512 MiB guest running every test-* but test-large*; and for kernels
+# marked "large", NAME-large: the same kernel in a 2 GiB guest with two NUMA
+# nodes and a 256 MiB pool reserved with memmap=, running only test-large*.
+# $KERNELS selects kernels as everywhere (tests/kernels.sh).
+# KEY is a flavour or a kernel release; a large flavour takes the module and
+# bindir of its kernel's flavour unless given its own; --bindir without KEY=
+# applies to all.  Defaults follow the Makefile: build/kmod/<release>/kmod/
+# rtshm.ko and build/tests/bin (so "make check" needs no arguments).
+# Each flavour boots its own VM in check mode, two at a time unless
+# --sequential, small guests first (see mkinitramfs.sh for the guest
+# protocol).  Logs: build/vm/<flavour>-check.log.
 # The last line printed is "N passed, N failed[, N skipped]"; exit 0 only if
 # nothing failed and something passed.
 set -euo pipefail
@@ -24,22 +25,13 @@ root=$(cd "$here/../.." && pwd)
 out=$root/build/vm
 
 usage() {
-    sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
-kvers=$("$root/tests/deps.sh" --print-kvers)   # generic, then RT
-declare -A kver=([generic]=${kvers%%$'\n'*} [rt]=${kvers##*$'\n'})
-declare -A module=() bindir=() image=() mem=() smp=() qemu_opts=() append=() modparams=()
-declare -A tests=() exclude=()
-for f in generic rt; do
-    module[$f]=$root/build/kmod/${kver[$f]}/kmod/rtshm.ko
-    bindir[$f]=$root/build/tests/bin
-    image[$f]=/boot/vmlinuz-${kver[$f]}
-    mem[$f]=512
-    tests[$f]='test-*' exclude[$f]='test-large*'
-done
-
+declare -A kver=() module=() bindir=() image=() mem=() smp=() qemu_opts=() append=() modparams=()
+declare -A tests=() exclude=() base=()
+flavours=()
 # The large-memory guests: 2 GiB in two NUMA nodes of 1 GiB (node 0 at
 # 0-1 GiB, node 1 at 1-2 GiB), and 256 MiB at 1.5 GiB (in node 1) kept from
 # the kernel with memmap= for the reserved pool.  The limits are raised so
@@ -47,10 +39,21 @@ done
 large_qemu="-object memory-backend-ram,id=m0,size=1G -numa node,nodeid=0,cpus=0,memdev=m0"
 large_qemu+=" -object memory-backend-ram,id=m1,size=1G -numa node,nodeid=1,cpus=1,memdev=m1"
 large_pool_base=0x60000000 large_pool_size=0x10000000
-declare -A base=([large]=generic [large-rt]=rt)
-for f in large large-rt; do
-    kver[$f]=${kver[${base[$f]}]}
-    image[$f]=${image[${base[$f]}]}
+large_flavours=()
+while read -r name rel large img; do
+    f=$name
+    kver[$f]=$rel
+    module[$f]=$root/build/kmod/$rel/kmod/rtshm.ko
+    bindir[$f]=$root/build/tests/bin
+    image[$f]=$img
+    mem[$f]=512
+    tests[$f]='test-*' exclude[$f]='test-large*'
+    flavours+=("$f")
+    [ "$large" = yes ] || continue
+    f=$name-large
+    base[$f]=$name
+    kver[$f]=$rel
+    image[$f]=$img
     mem[$f]=2048
     # one CPU per socket: CPUs of one node sharing a cache with another
     # node's make the kernel warn about the topology
@@ -60,8 +63,11 @@ for f in large large-rt; do
     modparams[$f]="pool_base=$large_pool_base pool_size=$large_pool_size"
     modparams[$f]+=" max_bytes=$((1536 << 20)) max_user_bytes=$((1536 << 20))"
     tests[$f]='test-large*' exclude[$f]=''
-done
-flavours=(generic rt large large-rt) parallel=1 vm_timeout=1800
+    large_flavours+=("$f")
+done < <("$root/tests/kernels.sh" list)
+flavours+=(${large_flavours[@]+"${large_flavours[@]}"})
+[ ${#flavours[@]} -gt 0 ] || { echo "check: no kernels selected" >&2; exit 2; }
+parallel=1 vm_timeout=1800
 
 # --debug-tree DIR: the sanitizer kernel built by tests/debug-kernel.sh is the
 # only flavour; KASAN's shadow memory needs a larger guest.
@@ -70,7 +76,7 @@ add_debug_flavour() {
     kver[debug]=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h")
     [ -n "${kver[debug]}" ] || { echo "check: $tree is not a built kernel tree" >&2; exit 2; }
     module[debug]=$root/build/kmod/${kver[debug]}/kmod/rtshm.ko
-    bindir[debug]=${bindir[generic]}
+    bindir[debug]=$root/build/tests/bin
     image[debug]=$tree/arch/x86/boot/bzImage
     mem[debug]=1024
     tests[debug]='test-*' exclude[debug]='test-large*'
@@ -160,22 +166,15 @@ boot() {
 }
 
 t0=$SECONDS
-if [ "$parallel" = 1 ]; then
-    # Measured on 2 host cores: boot-only runs take ~9s in parallel vs ~12s
-    # one after the other, the test suite ~15-25s vs ~24-40s; booting is
-    # mostly single-threaded, so two guests share the cores well.  Two at
-    # a time: the small guests, then the large ones.
-    small=() large=()
-    for f in "${flavours[@]}"; do
-        if [ -n "${base[$f]:-}" ]; then large+=("$f"); else small+=("$f"); fi
-    done
-    for f in ${small[@]+"${small[@]}"}; do boot "$f" & done
-    wait
-    for f in ${large[@]+"${large[@]}"}; do boot "$f" & done
-    wait
-else
-    for f in "${flavours[@]}"; do boot "$f"; done
-fi
+# Measured on 2 host cores: booting is mostly single-threaded and the tests
+# mostly wait on each other, so two guests at a time share the cores well.
+jobs_max=1
+[ "$parallel" = 1 ] && jobs_max=2
+for f in "${flavours[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+    boot "$f" &
+done
+wait
 echo "check: all VMs done in $((SECONDS - t0))s"
 
 passed=0 failed=0 skipped=0
