@@ -17,8 +17,9 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/shmem_fs.h>
+#include <linux/slab.h>
 #include <linux/version.h>
-#if __has_include(<linux/pfn_t.h>)
+#if __has_include("linux/pfn_t.h")
 #include <linux/pfn_t.h>
 #endif
 
@@ -72,7 +73,7 @@ static inline struct vfsmount *rtshm_ipc_key(struct ipc_namespace *ipc)
  * vmf_insert_mixed() takes a plain pfn since pfn_t went away (before 7.3);
  * older kernels want it wrapped.
  */
-#if __has_include(<linux/pfn_t.h>)
+#if __has_include("linux/pfn_t.h")
 static inline vm_fault_t rtshm_vmf_insert_mixed(struct vm_area_struct *vma,
 						unsigned long addr,
 						unsigned long pfn)
@@ -116,6 +117,12 @@ static inline struct file *rtshm_shmem_file_noreserve(const char *name,
 {
 	return shmem_file_setup(name, size, VM_NORESERVE);
 }
+#endif
+
+/* Typed allocation helpers (kzalloc_obj() and friends) arrived in 7.0 (est.). */
+#ifndef kzalloc_obj
+#define kzalloc_obj(obj, gfp)					\
+	({ typeof(obj) *__rtshm_obj = kzalloc(sizeof(obj), gfp); __rtshm_obj; })
 #endif
 
 #endif /* _RTSHM_COMPAT_H */

@@ -70,7 +70,7 @@ static int rtshm_fop_open(struct inode *inode, struct file *file)
 {
 	struct rtshm_handle *h;
 
-	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	h = kzalloc_obj(*h, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
 	file->private_data = h;
@@ -231,7 +231,7 @@ static long rtshm_ioctl_stat(struct rtshm_handle *h, void __user *uarg)
 
 	if (!seg)
 		return -ENOTCONN;
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	st = kzalloc_obj(*st, GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
 

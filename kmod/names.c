@@ -71,7 +71,7 @@ struct rtshm_ns *rtshm_ns_current(bool create)
 	if (!create)
 		return NULL;
 
-	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+	ns = kzalloc_obj(*ns, GFP_KERNEL);
 	if (!ns)
 		return ERR_PTR(-ENOMEM);
 	ns->key = mntget(key);

@@ -100,7 +100,7 @@ static struct rtshm_seg *rtshm_seg_new(const struct rtshm_bind *args,
 	struct rtshm_seg *seg;
 	int ret;
 
-	seg = kzalloc(sizeof(*seg), GFP_KERNEL);
+	seg = kzalloc_obj(*seg, GFP_KERNEL);
 	if (!seg)
 		return ERR_PTR(-ENOMEM);
 	ret = rtshm_seg_alloc(seg, args, state);
