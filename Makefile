@@ -146,8 +146,9 @@ module-for: $(KMOD_SRC)
 	@mkdir -p $(B)
 	$(call build-module-for,$(KNAME),$(KOUT))
 
+# The modules come from the W=1 build of tests/static-checks.sh.
 check: deps
-	$(MAKE) --no-print-directory vm-modules lib tests
+	$(MAKE) --no-print-directory lib tests
 	tests/check.sh
 
 demo: deps
@@ -155,9 +156,10 @@ demo: deps
 	tests/vm/demo.sh
 
 # --- benchmark -----------------------------------------------------------
-# rtshm-bench (tests/bench/) runs in its own VM per kernel, with a 2 GiB
-# guest and huge pages (tests/vm/bench.sh); the table goes to stdout and
-# build/bench/bench-<kver>.txt.  BENCH_KERNELS=generic|rt|all (default all).
+# rtshm-bench (tests/bench/) runs in its own VM per kernel, one kernel after
+# the other, with a 2 GiB guest and huge pages (tests/vm/bench.sh); the table
+# goes to stdout and build/bench/bench-<release>.txt.  KERNELS= selects
+# kernels of tests/kernels.list (default all).
 
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(B)/bench/bin/rtshm-bench $(B)/bench/bin/bench.sh
@@ -189,19 +191,17 @@ check-debug: deps
 
 # --- code checks -------------------------------------------------------
 
-# checkpatch.pl from Debian's linux-source-6.1 (installed by tests/deps.sh).
-KSRC_TAR   ?= $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
-CHECKPATCH ?= $(B)/checkpatch/scripts/checkpatch.pl
+# checkpatch.pl of each kernel series of tests/kernels.list (its Debian
+# linux-source, cached by tests/kernels.sh), or the one given as CHECKPATCH=.
+CHECKPATCHES = $(or $(CHECKPATCH),$(sort $(foreach k,$(shell tests/kernels.sh names),$(shell tests/kernels.sh checkpatch $(k)))))
 
-$(B)/checkpatch/scripts/checkpatch.pl:
-	@test -n "$(KSRC_TAR)" || { echo "no /usr/src/linux-source-*.tar.xz: run tests/deps.sh" >&2; exit 1; }
-	rm -rf $(B)/checkpatch && mkdir -p $(B)/checkpatch
-	tar -xJf $(KSRC_TAR) -C $(B)/checkpatch --strip-components=1 --wildcards \
-		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
-
-checkpatch: $(CHECKPATCH)
-	$(CHECKPATCH) --no-tree --strict --terse -f $(filter-out kmod/compat.h,$(wildcard kmod/*.c kmod/*.h)) include/uapi/linux/rtshm.h
-	$(CHECKPATCH) --no-tree --strict --terse --ignore LINUX_VERSION_CODE -f kmod/compat.h
+checkpatch:
+	@for cp in $(CHECKPATCHES); do \
+		echo "== $$cp"; \
+		$$cp --no-tree --strict --terse -f $(filter-out kmod/compat.h,$(wildcard kmod/*.c kmod/*.h)) \
+			include/uapi/linux/rtshm.h || exit 1; \
+		$$cp --no-tree --strict --terse --ignore LINUX_VERSION_CODE -f kmod/compat.h || exit 1; \
+	done
 
 # sparse with each kernel's headers, in its build root.
 sparse:

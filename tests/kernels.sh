@@ -11,6 +11,9 @@
 #   tests/kernels.sh kbuild NAME DIR ARGS...
 #                                       make -C <headers of NAME> M=DIR ARGS...
 #                                       in NAME's build root
+#   tests/kernels.sh checkpatch NAME    the path of checkpatch.pl from the
+#                                       Debian source of NAME's series (fetched
+#                                       and cached on first use)
 #   tests/kernels.sh in-root NAME CMD...
 #                                       CMD in NAME's build root, with DIR
 #                                       paths only valid there (see below)
@@ -181,6 +184,7 @@ setup() {
         fi
         extract_image "$dir" "$rel"
         echo "$rel" >"$(state_file release "$suite" "$series" "$flavour")"
+        checkpatch_of "$n" >/dev/null
     done < <(selected)
 }
 
@@ -204,8 +208,39 @@ kbuild() {
     return $status
 }
 
+# checkpatch.pl and its data files from linux-source-SERIES of the suite:
+# the host's /usr/src tarball if the root has it, else the package, fetched
+# into the root.  Only those three files are kept.
+checkpatch_of() {
+    local n suite series flavour large dir dest tmp tarball deb
+    read -r n suite series flavour large < <(line_of "$1")
+    dest=$cache/checkpatch-$series
+    if [ ! -f "$dest/scripts/checkpatch.pl" ]; then
+        dir=$(root_dir "$suite")
+        tmp=$(mktemp -d "${dir%/}/var/tmp/rtshm-source.XXXXXX")
+        tarball=${dir%/}/usr/src/linux-source-$series.tar.xz
+        if [ ! -f "$tarball" ]; then
+            in_root "$dir" sh -c "cd '${tmp#"${dir%/}"}' && apt-get download -q linux-source-$series" \
+                >/dev/null 2>&1 || { rm -rf "$tmp"; die "cannot fetch linux-source-$series"; }
+            deb=$(ls "$tmp"/linux-source-"$series"_*.deb)
+            dpkg-deb --fsys-tarfile "$deb" |
+                tar -x -C "$tmp" --wildcards '*/linux-source-*.tar.xz'
+            tarball=$(find "$tmp" -name "linux-source-$series.tar.xz" | head -n 1)
+        fi
+        mkdir -p "$tmp/out"
+        tar -xJf "$tarball" -C "$tmp/out" --strip-components=1 --wildcards \
+            '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+        rm -rf "$dest"
+        mv "$tmp/out" "$dest"
+        rm -rf "$tmp"
+    fi
+    echo "$dest/scripts/checkpatch.pl"
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
+# an unknown name in $KERNELS must fail here, not in a process substitution
+selected >/dev/null
 case $cmd in
     setup) setup ;;
     names) selected | awk '{ print $1 }' ;;
@@ -215,6 +250,7 @@ case $cmd in
             rel=$(release_of "$n")
             echo "$n $rel $large $(image_of "$rel")"
         done < <(selected) ;;
+    checkpatch) checkpatch_of "${1:?name}" ;;
     kbuild) kbuild "${1:?name}" "${2:?dir}" "${@:3}" ;;
     in-root)
         name=${1:?name}; shift

@@ -2,7 +2,8 @@
 # Static checks of the kernel module, counted like tests:
 #   module-builds-clean-W1:NAME  no compiler warnings at W=1, per kernel of
 #                           tests/kernels.list (in its build root)
-#   checkpatch-strict       checkpatch.pl --strict finds nothing
+#   checkpatch-strict:SERIES  checkpatch.pl --strict of each kernel series of
+#                           the list finds nothing
 #   sparse:NAME             make C=2 with that kernel's headers reports nothing
 # Prints "RTSHM-RESULT PASS|FAIL static:<name>" lines; details of a failure
 # go to build/static/<name>.log.
@@ -36,10 +37,18 @@ for k in $(tests/kernels.sh names); do
 	result "$log" $status
 done
 
-make --no-print-directory checkpatch > "$out/checkpatch-strict.log" 2>&1
-status=$?
-grep -Eq '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' "$out/checkpatch-strict.log" && status=1
-result checkpatch-strict $status
+# checkpatch.pl of every kernel series in the list: newer ones know more rules
+for series in $(for k in $(tests/kernels.sh names); do
+		tests/kernels.sh checkpatch "$k" | sed 's|.*/checkpatch-\([^/]*\)/.*|\1|'
+	done | sort -uV); do
+	log=checkpatch-strict:$series
+	make --no-print-directory checkpatch \
+		CHECKPATCH="${RTSHM_CACHE:-/var/cache/rtshm}/checkpatch-$series/scripts/checkpatch.pl" \
+		> "$out/$log.log" 2>&1
+	status=$?
+	grep -Eq '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' "$out/$log.log" && status=1
+	result "$log" $status
+done
 
 for k in $(tests/kernels.sh names); do
 	make --no-print-directory sparse KERNELS="$k" > "$out/sparse:$k.log" 2>&1
