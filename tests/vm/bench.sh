@@ -2,15 +2,16 @@
 # Host side of `make bench`: boot each kernel in QEMU with room for the
 # benchmark, run rtshm-bench there, and print its table.
 #
-#   tests/vm/bench.sh [--kernels generic|rt|all] [--quick] [--only GROUP]
+#   tests/vm/bench.sh [--quick] [--only GROUP]
 #
-# Needs build/bench/bin (rtshm-bench, bench.sh: `make bench-bin`) and the
-# module per kernel (build/kmod/<kver>/kmod/rtshm.ko: `make vm-modules`).
-# Per kernel: the serial log build/bench/bench-<kver>.log and the table
-# build/bench/bench-<kver>.txt.  --kernels defaults to $BENCH_KERNELS or
-# "all" (generic, then PREEMPT_RT, one after the other so they do not
-# slow each other down); --quick runs small iteration counts, --only one
-# row group (faults, cycle, open, access, tiers, pingpong).
+# Kernels: those of tests/kernels.list that $KERNELS selects (tests/kernels.sh;
+# default: all), in list order, one after the other so they do not slow
+# each other down.  Needs build/bench/bin (rtshm-bench, bench.sh: `make
+# bench-bin`) and the module per kernel (build/kmod/<release>/kmod/rtshm.ko:
+# `make vm-modules`).  Per kernel: the serial log
+# build/bench/bench-<release>.log and the table build/bench/bench-<release>.txt.
+# --quick runs small iteration counts, --only one row group (faults, cycle,
+# open, access, tiers, pingpong).
 # Exit 0 only if every VM ran the benchmark to the end with a clean kernel
 # log (the core of tests/vm/check.sh's splat patterns).
 set -euo pipefail
@@ -18,23 +19,21 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-which=${BENCH_KERNELS:-all} quick='' only=''
+quick='' only=''
+if [ -n "${BENCH_KERNELS:-}" ]; then
+    echo "bench.sh: BENCH_KERNELS is gone; select kernels with KERNELS= (tests/kernels.list)" >&2
+    exit 2
+fi
 while [ $# -gt 0 ]; do
     case $1 in
-        --kernels) which=${2:?}; shift 2 ;;
         --quick) quick=rtshm_bench_quick=1; shift ;;
         --only) only=rtshm_bench_only=${2:?}; shift 2 ;;
         *) sed -n '5p' "$0" | sed 's/^# *//' >&2; exit 2 ;;
     esac
 done
 
-kvers=$("$root/tests/deps.sh" --print-kvers)   # generic, then RT
-case $which in
-    generic) kvers=${kvers%%$'\n'*} ;;
-    rt) kvers=${kvers##*$'\n'} ;;
-    all) ;;
-    *) echo "bench.sh: --kernels generic|rt|all" >&2; exit 2 ;;
-esac
+list=$("$root/tests/kernels.sh" list)
+[ -n "$list" ] || { echo "bench.sh: no kernels selected" >&2; exit 2; }
 
 out=$root/build/bench
 bindir=$out/bin
@@ -51,16 +50,17 @@ pool_base=0x60000000 pool_size=0x10000000
 splats='BUG:|WARNING:|Oops|general protection fault|Call Trace:|Kernel panic'
 splats+='|sleeping function called from invalid context|INFO: task .* blocked'
 status=0
-for kver in $kvers; do
+while read -r name kver _ image <&3; do
     module=$root/build/kmod/$kver/kmod/rtshm.ko
     log=$out/bench-$kver.log table=$out/bench-$kver.txt
-    echo "== bench: $kver (QEMU TCG, 2 vCPUs, $mem MiB; log $log)"
+    echo "== bench: $name ($kver; QEMU TCG, 2 vCPUs, $mem MiB; log $log)"
     "$here/mkinitramfs.sh" --out "$out/bench-$kver.cpio.gz" --module "$module" \
         --bindir "$bindir" --mode bench \
         --modparams "pool_base=$pool_base pool_size=$pool_size"
     rm -f "$table"
-    if ! "$here/run-vm.sh" --kver "$kver" --initrd "$out/bench-$kver.cpio.gz" \
-            --log "$log" --mem "$mem" --smp 2 --timeout 900 \
+    if ! "$here/run-vm.sh" --kver "$kver" --kernel "$image" \
+            --initrd "$out/bench-$kver.cpio.gz" --log "$log" \
+            --mem "$mem" --smp 2 --timeout 900 \
             --append "hugepages=$hugepages ipcmni_extend memmap=256M\$$pool_base rtshm_bench_accel=qemu-tcg $quick $only"; then
         status=1
         continue
@@ -81,5 +81,5 @@ for kver in $kvers; do
         echo "bench.sh: $kver: the kernel log above is not clean (see $log)" >&2
         status=1
     fi
-done
+done 3<<<"$list"
 exit $status

@@ -11,10 +11,12 @@
 # --exclude pattern.
 # Contents: busybox (+ applet symlinks), /lib/modules/rtshm.ko, every file of
 # DIR under /tests/bin, and an /init that loads the module and runs the mode.
-# Demo, e.g. (generic kernel, console shown live):
-#   tests/vm/mkinitramfs.sh --out build/vm/demo.cpio.gz --module kmod/rtshm.ko \
-#       --bindir build/tests/bin --mode demo
-#   tests/vm/run-vm.sh --kver "$(tests/deps.sh --print-kvers | head -n1)" \
+# Demo by hand, e.g. on the 6.12 kernel of tests/kernels.list, console shown
+# live (tests/vm/demo.sh does this for every selected kernel):
+#   read -r _ rel _ image < <(KERNELS=6.12 tests/kernels.sh list)
+#   tests/vm/mkinitramfs.sh --out build/vm/demo.cpio.gz \
+#       --module "build/kmod/$rel/kmod/rtshm.ko" --bindir build/tests/bin --mode demo
+#   tests/vm/run-vm.sh --kver "$rel" --kernel "$image" \
 #       --initrd build/vm/demo.cpio.gz --log build/vm/demo.log --show
 #
 # Guest console protocol (one line each):

@@ -1,10 +1,13 @@
 #!/bin/bash
 # Boot a Debian kernel with an rtshm initramfs in QEMU (TCG, no KVM needed).
 #
-#   tests/vm/run-vm.sh --kver KVER --initrd FILE --log FILE [--show]
-#                      [--mem MiB] [--smp N] [--timeout SECONDS] [--append EXTRA]
-#                      [--kernel IMAGE] [--qemu-opt ARG]...
+#   tests/vm/run-vm.sh --kver KVER --kernel IMAGE --initrd FILE --log FILE
+#                      [--show] [--mem MiB] [--smp N] [--timeout SECONDS]
+#                      [--append EXTRA] [--qemu-opt ARG]...
 #
+# IMAGE is the kernel to boot (for the kernels of tests/kernels.list, the
+# IMAGE field of `tests/kernels.sh list`); KVER, its release, only names it
+# in messages.
 # --qemu-opt adds one argument to the QEMU command line (repeat it for each
 # word), e.g. the NUMA layout of the large-memory tests.
 # The serial console goes to the log (terminal escapes and CRs stripped), and
@@ -13,8 +16,8 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 --kver KVER --initrd FILE --log FILE [--show] [--mem MiB]" \
-         "[--smp N] [--timeout SECONDS] [--append EXTRA] [--kernel IMAGE]" \
+    echo "usage: $0 --kver KVER --kernel IMAGE --initrd FILE --log FILE [--show]" \
+         "[--mem MiB] [--smp N] [--timeout SECONDS] [--append EXTRA]" \
          "[--qemu-opt ARG]..." >&2
     exit 2
 }
@@ -31,13 +34,12 @@ while [ $# -gt 0 ]; do
         --smp) smp=${2:?}; shift 2 ;;
         --timeout) timeout=${2:?}; shift 2 ;;
         --append) append=${2?}; shift 2 ;;
-        --kernel) kernel=${2:?}; shift 2 ;;   # default /boot/vmlinuz-KVER
+        --kernel) kernel=${2:?}; shift 2 ;;
         --qemu-opt) extra+=("${2:?}"); shift 2 ;;
         *) usage ;;
     esac
 done
-if [ -z "$kver" ] || [ -z "$initrd" ] || [ -z "$log" ]; then usage; fi
-kernel=${kernel:-/boot/vmlinuz-$kver}
+if [ -z "$kver" ] || [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then usage; fi
 [ -r "$kernel" ] || { echo "run-vm: cannot read $kernel" >&2; exit 1; }
 [ -r "$initrd" ] || { echo "run-vm: cannot read $initrd" >&2; exit 1; }
 mkdir -p "$(dirname "$log")"
