@@ -182,12 +182,12 @@ $(B)/bench/bin/bench.sh: tests/bench/bench.sh
 
 # The whole VM suite on a kernel with KASAN, KFENCE, lockdep, kmemleak,
 # DEBUG_ATOMIC_SLEEP, DEBUG_VM and DEBUG_LIST, built once per machine and
-# cached outside the checkout (tests/debug-kernel.sh).
+# cached outside the checkout (tests/debug-kernel.sh, which also builds the
+# module against it).  DEBUG_KERNEL=NAME: the list's kernel whose source is
+# used (default: the newest generic one).
 check-debug: deps
 	$(MAKE) --no-print-directory lib tests
-	tree=$$(tests/debug-kernel.sh) && \
-	$(MAKE) --no-print-directory module KDIR=$$tree && \
-	tests/vm/check.sh --debug-tree $$tree
+	tree=$$(tests/debug-kernel.sh) && tests/vm/check.sh --debug-tree $$tree
 
 # --- code checks -------------------------------------------------------
 

@@ -9,11 +9,14 @@
 #   tests/kernels.sh names              the selected names, one per line
 #   tests/kernels.sh release NAME       the exact release (uname -r) of NAME
 #   tests/kernels.sh kbuild NAME DIR ARGS...
-#                                       make -C <headers of NAME> M=DIR ARGS...
+#                                       make -C <headers of NAME, or $KDIR> M=DIR ARGS...
 #                                       in NAME's build root
 #   tests/kernels.sh checkpatch NAME    the path of checkpatch.pl from the
 #                                       Debian source of NAME's series (fetched
 #                                       and cached on first use)
+#   tests/kernels.sh source NAME        the path of linux-source-SERIES.tar.xz
+#                                       (fetched and cached on first use)
+#   tests/kernels.sh root NAME          NAME's build root ("/": the host)
 #   tests/kernels.sh in-root NAME CMD...
 #                                       CMD in NAME's build root, with DIR
 #                                       paths only valid there (see below)
@@ -188,51 +191,65 @@ setup() {
     done < <(selected)
 }
 
+# KDIR= in the environment: another kernel tree (a path inside the root)
+# than the headers of NAME's release, e.g. the sanitizer kernel.
 kbuild() {
-    local name=$1 src=$2 n suite series flavour large dir rel work status=0
+    local name=$1 src=$2 n suite series flavour large dir kdir work status=0
     shift 2
     read -r n suite series flavour large < <(line_of "$name")
     dir=$(root_dir "$suite")
-    rel=$(release_of "$name")
+    kdir=${KDIR:-/usr/src/linux-headers-$(release_of "$name")}
     src=$(cd "$src" && pwd)
     if [ "$dir" = / ]; then
-        make -C "/usr/src/linux-headers-$rel" M="$src" "$@"
+        make -C "$kdir" M="$src" "$@"
         return
     fi
     # The root cannot see the checkout: build a copy there, bring it back.
     work=$(mktemp -d "$dir/var/tmp/rtshm-kbuild.XXXXXX")
     cp -a "$src/." "$work/"
-    in_root "$dir" make -C "/usr/src/linux-headers-$rel" M="${work#"$dir"}" "$@" || status=$?
+    in_root "$dir" make -C "$kdir" M="${work#"$dir"}" "$@" || status=$?
     cp -a "$work/." "$src/"
     rm -rf "$work"
     return $status
 }
 
-# checkpatch.pl and its data files from linux-source-SERIES of the suite:
-# the host's /usr/src tarball if the root has it, else the package, fetched
-# into the root.  Only those three files are kept.
+# Debian's linux-source-SERIES tarball for NAME's series, as a path on the
+# host: the root's own /usr/src copy if it has one (the host installs
+# linux-source-6.1 for its checkpatch), else the package's, fetched into the
+# root once and kept in the cache.
+source_of() {
+    local n suite series flavour large dir dest tmp deb
+    read -r n suite series flavour large < <(line_of "$1")
+    dir=$(root_dir "$suite")
+    if [ -f "${dir%/}/usr/src/linux-source-$series.tar.xz" ]; then
+        echo "${dir%/}/usr/src/linux-source-$series.tar.xz"
+        return
+    fi
+    dest=$cache/source/linux-source-$series.tar.xz
+    if [ ! -f "$dest" ]; then
+        tmp=$(mktemp -d "${dir%/}/var/tmp/rtshm-source.XXXXXX")
+        in_root "$dir" sh -c "cd '${tmp#"${dir%/}"}' && apt-get download -q linux-source-$series" \
+            >/dev/null 2>&1 || { rm -rf "$tmp"; die "cannot fetch linux-source-$series"; }
+        deb=$(ls "$tmp"/linux-source-"$series"_*.deb)
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards '*/linux-source-*.tar.xz'
+        mkdir -p "$(dirname "$dest")"
+        mv "$(find "$tmp" -name "linux-source-$series.tar.xz" | head -n 1)" "$dest"
+        rm -rf "$tmp"
+    fi
+    echo "$dest"
+}
+
+# checkpatch.pl and its data files from that source; only they are kept.
 checkpatch_of() {
-    local n suite series flavour large dir dest tmp tarball deb
+    local n suite series flavour large dest tmp
     read -r n suite series flavour large < <(line_of "$1")
     dest=$cache/checkpatch-$series
     if [ ! -f "$dest/scripts/checkpatch.pl" ]; then
-        dir=$(root_dir "$suite")
-        tmp=$(mktemp -d "${dir%/}/var/tmp/rtshm-source.XXXXXX")
-        tarball=${dir%/}/usr/src/linux-source-$series.tar.xz
-        if [ ! -f "$tarball" ]; then
-            in_root "$dir" sh -c "cd '${tmp#"${dir%/}"}' && apt-get download -q linux-source-$series" \
-                >/dev/null 2>&1 || { rm -rf "$tmp"; die "cannot fetch linux-source-$series"; }
-            deb=$(ls "$tmp"/linux-source-"$series"_*.deb)
-            dpkg-deb --fsys-tarfile "$deb" |
-                tar -x -C "$tmp" --wildcards '*/linux-source-*.tar.xz'
-            tarball=$(find "$tmp" -name "linux-source-$series.tar.xz" | head -n 1)
-        fi
-        mkdir -p "$tmp/out"
-        tar -xJf "$tarball" -C "$tmp/out" --strip-components=1 --wildcards \
+        tmp=$(mktemp -d "$cache/.checkpatch.XXXXXX")
+        tar -xJf "$(source_of "$1")" -C "$tmp" --strip-components=1 --wildcards \
             '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
         rm -rf "$dest"
-        mv "$tmp/out" "$dest"
-        rm -rf "$tmp"
+        mv "$tmp" "$dest"
     fi
     echo "$dest/scripts/checkpatch.pl"
 }
@@ -251,6 +268,7 @@ case $cmd in
             echo "$n $rel $large $(image_of "$rel")"
         done < <(selected) ;;
     checkpatch) checkpatch_of "${1:?name}" ;;
+    source) source_of "${1:?name}" ;;
     kbuild) kbuild "${1:?name}" "${2:?dir}" "${@:3}" ;;
     in-root)
         name=${1:?name}; shift
