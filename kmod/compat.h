@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel-version differences, kept in one place so the rest of the module
- * reads as if written for the newest kernel of the matrix (tests/kernels):
- * each wrapper carries the newest interface's shape and maps it onto what
- * older kernels have.  This is the only file that tests LINUX_VERSION_CODE
- * or probes headers.  Where a symbol or header can be probed it is, since a
- * probe cannot be wrong about a backport; version numbers marked (est.)
- * were only checked to fall between the matrix kernels they separate.
+ * reads as if written for the newest kernel of tests/kernels.list: each
+ * wrapper carries the newest interface's shape and maps it onto what older
+ * kernels have.  This is the only file that tests LINUX_VERSION_CODE or
+ * probes for symbols.  Where a macro can be probed it is, since a probe
+ * cannot be wrong about a backport (bookworm's sparse has no __has_include,
+ * so headers are not probed); version numbers marked (est.) were only
+ * checked to fall between the matrix kernels they separate.
  */
 #ifndef _RTSHM_COMPAT_H
 #define _RTSHM_COMPAT_H
@@ -19,7 +20,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/version.h>
-#if __has_include("linux/pfn_t.h")
+#if KERNEL_VERSION(6, 17, 0) > LINUX_VERSION_CODE
 #include <linux/pfn_t.h>
 #endif
 
@@ -70,10 +71,10 @@ static inline struct vfsmount *rtshm_ipc_key(struct ipc_namespace *ipc)
 #endif
 
 /*
- * vmf_insert_mixed() takes a plain pfn since pfn_t went away (before 7.3);
- * older kernels want it wrapped.
+ * vmf_insert_mixed() takes a plain pfn since pfn_t went away in 6.17
+ * (est.); older kernels want it wrapped.
  */
-#if __has_include("linux/pfn_t.h")
+#if KERNEL_VERSION(6, 17, 0) > LINUX_VERSION_CODE
 static inline vm_fault_t rtshm_vmf_insert_mixed(struct vm_area_struct *vma,
 						unsigned long addr,
 						unsigned long pfn)
