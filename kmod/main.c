@@ -108,7 +108,8 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 	info.features = RTSHM_FEAT_NAMES | RTSHM_FEAT_OPEN_BY_ID |
 			RTSHM_FEAT_PREFAULT | RTSHM_FEAT_SERIAL |
 			RTSHM_FEAT_LOOKUP | RTSHM_FEAT_CATALOG |
-			RTSHM_FEAT_TIERS | RTSHM_FEAT_NUMA | RTSHM_FEAT_SYNC;
+			RTSHM_FEAT_TIERS | RTSHM_FEAT_NUMA | RTSHM_FEAT_SYNC |
+			RTSHM_FEAT_SEGMENT_FILE;
 	info.max_segment_size = rtshm_max_segment_size();
 	info.max_bytes = rtshm_limit_bytes();
 	info.max_segments = rtshm_limit_segments();
@@ -244,6 +245,8 @@ static long rtshm_ioctl_stat(struct rtshm_handle *h, void __user *uarg)
 	st->id = e->id;
 	st->type = e->type;
 	st->flags = h->flags;
+	if (!rtshm_type_is_sync(e->type) && !seg->pages)
+		st->flags |= RTSHM_STAT_NO_PAGES;
 	st->mode = e->mode;
 	st->uid = from_kuid_munged(user_ns, e->uid);
 	st->gid = from_kgid_munged(user_ns, e->gid);
@@ -368,9 +371,12 @@ static int __init rtshm_init(void)
 	int ret;
 
 	rtshm_names_init();
-	ret = rtshm_pool_init();
+	ret = rtshm_fs_init();
 	if (ret)
 		return ret;
+	ret = rtshm_pool_init();
+	if (ret)
+		goto err_fs;
 	ret = rtshm_proc_init();
 	if (ret)
 		goto err_pool;
@@ -385,6 +391,8 @@ err_proc:
 	rtshm_proc_exit();
 err_pool:
 	rtshm_pool_exit();
+err_fs:
+	rtshm_fs_exit();
 	return ret;
 }
 
@@ -393,6 +401,7 @@ static void __exit rtshm_exit(void)
 	misc_deregister(&rtshm_misc);
 	rtshm_proc_exit();
 	rtshm_pool_exit();
+	rtshm_fs_exit();
 	rtshm_names_exit();
 	rtshm_quota_exit();
 }

@@ -14,13 +14,13 @@
  * its pfns; get_user_pages() and O_DIRECT do not work on it.
  *
  * Each vma holds a segment reference (vm_ops open/close).  The vma's file is
- * replaced by an anonymous file of its own, so closing the handle really
- * drops the handle while the mapping keeps the segment alive; that file
- * also pins the module.
+ * replaced by the segment's own file (segfs.c), the same for every mapping
+ * through every handle, so closing the handle really drops the handle while
+ * the mapping keeps the segment alive, and the pages' mapping is the one
+ * the vma maps; that file also pins the module.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -79,10 +79,6 @@ static const struct vm_operations_struct rtshm_vm_ops = {
 	.fault = rtshm_vm_fault,
 };
 
-static const struct file_operations rtshm_map_fops = {
-	.owner = THIS_MODULE,
-};
-
 /* Pool segments: every pfn now, as special ptes of a VM_MIXEDMAP vma. */
 static int rtshm_insert_pfns(struct vm_area_struct *vma, struct rtshm_seg *seg)
 {
@@ -135,13 +131,16 @@ int rtshm_mmap(struct file *file, struct vm_area_struct *vma)
 	struct rtshm_seg *seg = rtshm_handle_seg(file->private_data);
 	struct rtshm_handle *h = file->private_data;
 	unsigned long pgoff = vma->vm_pgoff;
-	struct file *map_file;
 	int ret;
 
 	if (!seg)
 		return -ENOTCONN;
-	/* A private copy-on-write view of shared memory has no use here. */
-	if (!(vma->vm_flags & VM_SHARED))
+	/*
+	 * A private copy-on-write view of shared memory has no use here.
+	 * VM_MAYSHARE, not VM_SHARED: do_mmap() clears VM_SHARED for a
+	 * MAP_SHARED mapping of a file opened read-only.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (pgoff >= seg->nr_pages || vma_pages(vma) > seg->nr_pages - pgoff)
 		return -EINVAL;
@@ -155,11 +154,7 @@ int rtshm_mmap(struct file *file, struct vm_area_struct *vma)
 	if (seg->state)
 		return rtshm_state_mmap(seg->state, vma);
 
-	map_file = anon_inode_getfile("[rtshm]", &rtshm_map_fops, NULL, O_RDWR);
-	if (IS_ERR(map_file))
-		return PTR_ERR(map_file);
-	vma_set_file(vma, map_file);
-	fput(map_file);
+	vma_set_file(vma, seg->file);
 
 	/* On failure mmap_region() zaps what was inserted. */
 	if (seg->pages)

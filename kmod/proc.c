@@ -108,7 +108,7 @@ static int rtshm_proc_show(struct seq_file *m, void *v)
 	u64 phys = 0;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "id name size handles mappings uid gid mode cpid phys backend node type\n");
+		seq_puts(m, "id name size handles mappings uid gid mode cpid phys backend node type futex\n");
 		return 0;
 	}
 	if (v == RTSHM_SUMMARY_TOKEN) {
@@ -131,14 +131,15 @@ static int rtshm_proc_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "%u ", e->id);
 	rtshm_proc_name(m, e);
-	seq_printf(m, " %llu %u %u %u %u %04o %d 0x%llx %s %d %s\n",
+	seq_printf(m, " %llu %u %u %u %u %04o %d 0x%llx %s %d %s %s\n",
 		   rtshm_seg_size(seg), atomic_read(&e->handles),
 		   atomic_read(&seg->mappings),
 		   from_kuid_munged(user_ns, e->uid),
 		   from_kgid_munged(user_ns, e->gid), e->mode,
 		   pid_nr_ns(e->creator, task_active_pid_ns(current)), phys,
 		   rtshm_tier_name(seg->tier), seg->node,
-		   rtshm_type_names[e->type]);
+		   rtshm_type_names[e->type],
+		   rtshm_type_is_sync(e->type) || seg->pages ? "yes" : "no");
 	return 0;
 }
 

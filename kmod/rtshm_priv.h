@@ -77,6 +77,9 @@ struct rtshm_seg {
 					 * NULL in the pool tier (no struct page)
 					 */
 	phys_addr_t phys;		/* of the first byte */
+	struct file *file;		/* what every mapping maps (segfs.c);
+					 * segments only
+					 */
 	struct file *state;		/* synchronisation objects only */
 	unsigned long nr_pages;
 	u32 tier;			/* RTSHM_TIER_*, 0 until allocated */
@@ -151,6 +154,13 @@ int rtshm_bind(struct rtshm_handle *h, unsigned int cmd,
 void rtshm_entry_put(struct rtshm_entry *e);
 void rtshm_seg_get(struct rtshm_seg *seg);
 phys_addr_t rtshm_seg_phys(const struct rtshm_seg *seg);
+
+/* segfs.c: one file per segment, its pages in the file's address space */
+int rtshm_seg_file_new(struct rtshm_seg *seg);
+void rtshm_seg_file_detach(struct rtshm_seg *seg);
+void rtshm_seg_file_put(struct rtshm_seg *seg);
+int rtshm_fs_init(void);
+void rtshm_fs_exit(void);
 
 /* mmap.c */
 int rtshm_mmap(struct file *file, struct vm_area_struct *vma);

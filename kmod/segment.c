@@ -23,8 +23,12 @@ phys_addr_t rtshm_seg_phys(const struct rtshm_seg *seg)
 
 static void rtshm_seg_free(struct rtshm_seg *seg)
 {
+	if (seg->file)
+		rtshm_seg_file_detach(seg);
 	if (seg->tier)
 		rtshm_mem_free(seg);
+	if (seg->file)
+		rtshm_seg_file_put(seg);
 	if (seg->state)
 		fput(seg->state);
 	put_pid(seg->e.creator);
@@ -87,6 +91,13 @@ static int rtshm_seg_alloc(struct rtshm_seg *seg, const struct rtshm_bind *args,
 				    rtshm_seg_size(seg),
 				    args->tier ? rtshm_tier_name(args->tier) : "any",
 				    nid);
+	if (ret)
+		return ret;
+	ret = rtshm_seg_file_new(seg);
+	if (ret) {
+		rtshm_mem_free(seg);
+		seg->tier = 0;
+	}
 	return ret;
 }
 

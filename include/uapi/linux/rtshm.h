@@ -29,7 +29,7 @@
  * adds commands, flags or feature bits.
  */
 #define RTSHM_ABI_MAJOR		1
-#define RTSHM_ABI_MINOR		2
+#define RTSHM_ABI_MINOR		3
 
 /* Longest name in bytes, without a terminating NUL. */
 #define RTSHM_NAME_MAX		255
@@ -65,6 +65,12 @@
 #define RTSHM_FEAT_TIERS	(1ULL << 6)	/* @tier of CREATE, STAT (1.2) */
 #define RTSHM_FEAT_NUMA		(1ULL << 7)	/* RTSHM_BIND_NODE, @node (1.2) */
 #define RTSHM_FEAT_SYNC		(1ULL << 8)	/* event, mutex, semaphore types (1.2) */
+/*
+ * Every segment is one file whose address space holds its pages, so
+ * process-shared futexes (and what glibc builds on them), GUP and O_DIRECT
+ * work in segment memory, except where RTSHM_STAT_NO_PAGES says (1.3).
+ */
+#define RTSHM_FEAT_SEGMENT_FILE	(1ULL << 9)
 
 /**
  * struct rtshm_info - module description, from RTSHM_IOC_GET_INFO
@@ -192,7 +198,7 @@ struct rtshm_bind {
  *		always 0 for a synchronisation object
  * @id:		segment id
  * @type:	RTSHM_TYPE_*
- * @flags:	this handle's RTSHM_BIND_WRITE bit
+ * @flags:	this handle's RTSHM_BIND_WRITE bit, and RTSHM_STAT_NO_PAGES
  * @mode:	permission bits
  * @uid:	creator's effective uid, as seen from the caller's user namespace
  * @gid:	creator's effective gid, likewise
@@ -227,6 +233,13 @@ struct rtshm_stat {
 	__s32 node;
 	__u64 reserved[2];
 };
+
+/*
+ * Output flag of struct rtshm_stat (1.3): the memory has no struct pages
+ * (the pool tier), so it is mapped by pfn and shared futexes, GUP
+ * (vmsplice, process_vm_readv, io_uring buffers) and O_DIRECT fail on it.
+ */
+#define RTSHM_STAT_NO_PAGES	(1U << 16)
 
 /* Flags of struct rtshm_lookup. */
 #define RTSHM_LOOKUP_WAIT	(1U << 0)	/* wait until @deadline_ns for the name */
