@@ -105,6 +105,10 @@ struct rtshm_seg_info {
 	uint32_t tier;		/* RTSHM_BACKEND_*; 0 for sync objects */
 	int32_t node;		/* NUMA node of the memory, -1 if unknown */
 	uint32_t type;		/* RTSHM_OBJ_* */
+	int shared_futex;	/* 1: process-shared futexes (pthread mutexes,
+				 * condition variables, sem_t), GUP and O_DIRECT
+				 * work in this memory; 0: the pool tier, which
+				 * has no struct pages, or a module before 1.3 */
 };
 
 /* The loaded module (rtshm_module_info()). */

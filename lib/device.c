@@ -32,7 +32,7 @@ static int rtshm_dev_open_raw(void)
 	return fd < 0 ? -errno : fd;
 }
 
-static int rtshm_get_info(int fd, struct rtshm_info *info)
+int rtshm_get_info(int fd, struct rtshm_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	return rtshm_dev_ioctl(fd, RTSHM_IOC_GET_INFO, info);

@@ -21,4 +21,8 @@ int rtshm_dev_ioctl(int fd, unsigned long cmd, void *arg);
  */
 int rtshm_name_arg(const char *name, __u64 *ptr, __u32 *len);
 
+/* RTSHM_IOC_GET_INFO on any open file of the device (device.c). */
+struct rtshm_info;
+int rtshm_get_info(int fd, struct rtshm_info *info);
+
 #endif

@@ -174,6 +174,22 @@ RTSHM_EXPORT int rtshm_open_serial(uint32_t id, uint64_t serial,
 	return rtshm_open_by_id(id, serial, flags, res);
 }
 
+/*
+ * Whether the bound object's memory has struct pages in a file's address
+ * space: sync objects always (shmem), segments from module 1.3 on unless
+ * the kernel says otherwise (the pool tier).
+ */
+static int rtshm_memory_has_pages(int handle, const struct rtshm_stat *st)
+{
+	struct rtshm_info mi;
+
+	if (st->type != RTSHM_TYPE_SHM)
+		return 1;
+	if (rtshm_get_info(handle, &mi) || !(mi.features & RTSHM_FEAT_SEGMENT_FILE))
+		return 0;
+	return !(st->flags & RTSHM_STAT_NO_PAGES);
+}
+
 RTSHM_EXPORT int rtshm_stat(int handle, struct rtshm_seg_info *info)
 {
 	struct rtshm_stat st;
@@ -205,6 +221,7 @@ RTSHM_EXPORT int rtshm_stat(int handle, struct rtshm_seg_info *info)
 	memcpy(info->name, st.name, info->name_len);
 	info->tier = st.tier;
 	info->node = st.node;
+	info->shared_futex = rtshm_memory_has_pages(handle, &st);
 	return 0;
 }
 
