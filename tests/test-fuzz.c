@@ -3,12 +3,15 @@
  * Coverage-minded fuzzer of the device: random commands, sizes, flags and
  * pointers (valid, NULL, unmapped, read-only, kernel, misaligned), names of
  * every byte value and length, and random mmap/mprotect/mremap/madvise/munmap
+ * and shared futex waits and wakes
  * of what gets mapped, from several processes at once.  The kernel must stay
  * healthy (the harness checks its log) and nothing may leak.
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,10 +115,19 @@ static void fuzz_mm(struct fuzz_state *st, int fd)
 		}
 		return;
 	}
-	switch (rnd(st, 6)) {
+	switch (rnd(st, 7)) {
 	case 0:
 		mprotect(p, len, rnd(st, 2) ? PROT_READ | PROT_WRITE : PROT_NONE);
 		break;
+	case 5: {
+		/* shared futex keys on segment pages, mapped or not, any protection */
+		uint32_t *w = (uint32_t *)((char *)p + 4 * rnd(st, len / 4));
+		struct timespec ts = { 0, 1000 };
+
+		syscall(SYS_futex, w, rnd(st, 2) ? FUTEX_WAKE : FUTEX_WAIT,
+			rnd(st, 2) ? 0 : 1, &ts, NULL, 0);
+		break;
+	}
 	case 1: {
 		void *q = mremap(p, len, len / 2 ? len / 2 : len, 0);
 

@@ -454,3 +454,39 @@ TEST(random_arguments)
 	close(fd);
 	CHECK_EQ(t_proc_segments(), 0);
 }
+
+/*
+ * A descriptor opened O_RDONLY: do_mmap() turns MAP_SHARED into a vma
+ * without VM_SHARED (but VM_MAYSHARE) for such a file.  A read-only handle
+ * on it maps read-only and shared: it sees the creator's later writes.
+ */
+TEST(map_shared_on_o_rdonly_descriptor)
+{
+	const char *name = t_name("rdonly");
+	struct rtshm_bind b = good_create(name);
+	char *w, *r;
+	int h, fd;
+
+	h = CHECK_OK(rtshm_create(name, 8192, RTSHM_RDWR, 0644, NULL));
+	CHECK_OK(rtshm_map(h, 0, 0, PROT_READ | PROT_WRITE, (void **)&w));
+	fd = CHECK_SYS(open("/dev/rtshm", O_RDONLY | O_CLOEXEC));
+	b.flags = 0;		/* read-only handle */
+	b.mode = 0;
+	b.size = 0;
+	CHECK_SYS(ioctl(fd, RTSHM_IOC_OPEN, &b));
+	r = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(r == MAP_FAILED);
+	r = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(r != MAP_FAILED);
+	strcpy(w + 4096, "written after the read-only map");
+	CHECK(!strcmp(r + 4096, "written after the read-only map"));
+	CHECK_SYSERR(mprotect(r, 8192, PROT_READ | PROT_WRITE), EACCES);
+	/* MAP_PRIVATE stays refused: a copy-on-write view of shared memory */
+	CHECK(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED);
+	CHECK_EQ(errno, EINVAL);
+	munmap(r, 8192);
+	close(fd);
+	rtshm_unmap(w, 8192);
+	rtshm_close(h);
+	CHECK_EQ(t_proc_segments(), 0);
+}

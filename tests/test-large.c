@@ -141,6 +141,18 @@ static void proc_backend(uint32_t id, char *backend, int *node)
 		t_fail(__FILE__, __LINE__, "no backend and node in \"%s\"", t_proc_line(id));
 }
 
+/* The futex column of the segment's /proc/rtshm line: 1 "yes", 0 "no". */
+static int proc_futex(uint32_t id)
+{
+	char futex[8];
+	int n = sscanf(t_proc_line(id), "%*u %*s %*u %*u %*u %*u %*u %*o %*d 0x%*x %*s %*d %*s %7s",
+		       futex);
+
+	if (n != 1 || (strcmp(futex, "yes") && strcmp(futex, "no")))
+		t_fail(__FILE__, __LINE__, "no futex field in \"%s\"", t_proc_line(id));
+	return !strcmp(futex, "yes");
+}
+
 static int iomem_has(const char *what)
 {
 	char line[256];
@@ -325,7 +337,7 @@ TEST(environment)
 	snprintf(want, sizeof(want), "%llx-", pool_base());
 	CHECK_EQ(iomem_has(want), 1);
 	CHECK_OK(rtshm_module_info(&mi));
-	CHECK_EQ(mi.abi_minor, 2);
+	CHECK(mi.abi_minor >= 2);
 	CHECK(mi.features & RTSHM_FEAT_TIERS);
 	CHECK(mi.features & RTSHM_FEAT_NUMA);
 	CHECK(mi.max_segment_size >= pool_size());
@@ -396,6 +408,9 @@ TEST(tiers_honoured)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		CHECK_OK(seg_create(&s, NULL, cases[i].size, cases[i].flag));
 		CHECK_EQ(s.info.tier, cases[i].tier);
+		/* only the pool tier lacks struct pages (RTSHM_STAT_NO_PAGES) */
+		CHECK_EQ(s.info.shared_futex, cases[i].tier != RTSHM_BACKEND_POOL);
+		CHECK_EQ(proc_futex(s.r.id), cases[i].tier != RTSHM_BACKEND_POOL);
 		proc_backend(s.r.id, backend, &node);
 		if (strcmp(backend, cases[i].name))
 			t_fail(__FILE__, __LINE__, "case %u: backend %s, expected %s",

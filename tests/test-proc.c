@@ -18,7 +18,7 @@ static int read_first_line(char *buf, size_t len)
 
 TEST(header_and_lines)
 {
-	char line[1024], name[64], backend[16], type[16];
+	char line[1024], name[64], backend[16], type[16], futex[8];
 	unsigned long long size, phys;
 	unsigned int id, handles, maps, uid, gid, mode;
 	struct rtshm_seg_info info;
@@ -27,20 +27,22 @@ TEST(header_and_lines)
 	void *p;
 
 	CHECK_EQ(read_first_line(line, sizeof(line)), 0);
-	CHECK(!strcmp(line, "id name size handles mappings uid gid mode cpid phys backend node type\n"));
+	CHECK(!strcmp(line, "id name size handles mappings uid gid mode cpid phys backend node type futex\n"));
 
 	h = CHECK_OK(rtshm_create("proc test", 8000, RTSHM_RDWR, 0640, &r));
 	h2 = CHECK_OK(rtshm_open("proc test", RTSHM_RDONLY, NULL));
 	CHECK_OK(rtshm_map(h, 0, 0, PROT_READ, &p));
-	n = sscanf(t_proc_line(r.id), "%u %63s %llu %u %u %u %u %o %d 0x%llx %15s %d %15s%c",
+	n = sscanf(t_proc_line(r.id), "%u %63s %llu %u %u %u %u %o %d 0x%llx %15s %d %15s %7s%c",
 		   &id, name, &size, &handles, &maps, &uid, &gid, &mode, &cpid, &phys,
-		   backend, &node, type, &line[0]);
-	CHECK_EQ(n, 14);
-	CHECK_EQ(line[0], '\n');	/* type is the last field */
+		   backend, &node, type, futex, &line[0]);
+	CHECK_EQ(n, 15);
+	CHECK_EQ(line[0], '\n');	/* futex is the last field */
 	CHECK(!strcmp(type, "shm"));
+	CHECK(!strcmp(futex, "yes"));	/* page-allocator memory has struct pages */
 	CHECK_OK(rtshm_stat(h, &info));
 	CHECK(!strcmp(backend, "pages"));	/* small segments: page allocator */
 	CHECK_EQ(info.tier, RTSHM_BACKEND_PAGES);
+	CHECK_EQ(info.shared_futex, 1);
 	CHECK(node >= 0);
 	CHECK_EQ(node, info.node);
 	CHECK_EQ(id, r.id);

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "rtshm.h"
@@ -55,7 +57,10 @@ static long free_kib(void)
 	return total;
 }
 
-/* Create/open/map/write/unmap/close forever, on a small pool of names. */
+/*
+ * Create/open/map/write/futex/unmap/close forever, on a small pool of
+ * names.
+ */
 static void worker(unsigned int seed)
 {
 	int held[4] = { -1, -1, -1, -1 };
@@ -77,7 +82,16 @@ static void worker(unsigned int seed)
 		if (held[slot] < 0)
 			continue;
 		if (!rtshm_map(held[slot], 0, 0, PROT_READ | PROT_WRITE, (void **)&p)) {
+			struct timespec ts = { 0, 100000 };
+
 			memset(p, 0x5a, 4096);
+			/*
+			 * A shared futex on the segment, as pthread objects in it
+			 * would use: the names are shared, so other workers wake
+			 * it; the kill may land in the middle of the wait.
+			 */
+			syscall(SYS_futex, (uint32_t *)p, FUTEX_WAKE, 1, NULL, NULL, 0);
+			syscall(SYS_futex, (uint32_t *)p, FUTEX_WAIT, 0x5a5a5a5a, &ts, NULL, 0);
 			/* sometimes leave the mapping to outlive the handle */
 			if (rand_r(&seed) % 3)
 				rtshm_unmap(p, r.size);
