@@ -75,7 +75,9 @@ static const struct row_group row_groups[] = {
  *   - large-allocation latency by tier (create+map of large segments, one
  *     row per allocation tier and size), bench-tiers.c;
  *   - event ping-pong (RTX events between two processes, round-trip median
- *     and p99), bench-pingpong.c.
+ *     and p99), bench-pingpong.c;
+ *   - process-shared pthread mutex and condvar round trips with the objects
+ *     in an rtshm segment and in POSIX shm, bench-pshared.c.
  * A group calls table_section() once, then table_row() per row, and fills
  * one cell per mechanism (row_mech) and the ratio (row_ratio); a cell that
  * does not apply says "n/a (reason)".  Groups here print after the ones
@@ -85,6 +87,7 @@ static const struct row_group row_groups[] = {
 static const struct row_group extension_row_groups[] = {
 	{ "tiers", rows_tiers },
 	{ "pingpong", rows_pingpong },
+	{ "pshared", rows_pshared },
 	{ NULL, NULL }
 };
 
@@ -216,7 +219,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: rtshm-bench [--accel TEXT] [--cycles N] [--lookups N] "
 		"[--live N] [--passes N] [--only GROUP] [--quick]\n"
-		"groups: faults, cycle, open, access, tiers, pingpong\n");
+		"groups: faults, cycle, open, access, tiers, pingpong, pshared\n");
 	exit(2);
 }
 
