@@ -361,11 +361,14 @@ static void unload_and_load_by_path(void)
 	void *p;
 	int h;
 
-	/* a handle, then only a mapping, pins the module: status 6, nothing forced */
+	/*
+	 * a handle, then only a mapping, pins the module: status 6, nothing
+	 * forced; the module counts the open handle and the segment's file
+	 */
 	h = CHECK_OK(rtshm_create(t_name("pin"), 4096, RTSHM_RDWR, 0600, NULL));
 	CTL(&r, ROOT, "unload");
 	EXPECT(&r, 6);
-	EXPECT_IN(r.err, "rtshm is in use: 1 reference");
+	EXPECT_IN(r.err, "rtshm is in use: 2 references from open handles and segments");
 	EXPECT_IN(r.err, "(1 segment in this IPC namespace)");
 	CHECK_OK(rtshm_map(h, 0, 0, PROT_READ, &p));
 	CHECK_OK(rtshm_close(h));

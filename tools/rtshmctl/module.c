@@ -516,7 +516,7 @@ static int cmd_unload(const struct ctl_cmd *cmd, int argc, char **argv)
 				 pf.nr_segments == 1 ? "" : "s");
 		procfile_free(&pf);
 		rc = ctl_error(CTL_EXIT_BUSY,
-			       "rtshm is in use: %d reference%s from open handles or mappings%s.\n"
+			       "rtshm is in use: %d reference%s from open handles and segments%s.\n"
 			       "Stop the processes that use it ('rtshmctl list' shows the segments\n"
 			       "and their creators) and try again.",
 			       kmod_module_get_refcnt(mod),
