@@ -178,11 +178,23 @@ static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr)
 	}
 	return NULL;
 }
+
+static void rtshm_contig_free(struct page *page, unsigned long nr)
+{
+	free_contig_range(page_to_pfn(page), nr);
+}
 #else
-/* Without alloc_contig_range() there is no contig tier. */
+/*
+ * Without alloc_contig_range() there is no contig tier (and 7.3 has no
+ * free_contig_range() then either): nothing to free.
+ */
 static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr)
 {
 	return NULL;
+}
+
+static void rtshm_contig_free(struct page *page, unsigned long nr)
+{
 }
 #endif
 
@@ -454,7 +466,7 @@ void rtshm_mem_free(struct rtshm_seg *seg)
 				 seg->nr_pages << PAGE_SHIFT);
 		break;
 	case RTSHM_TIER_CONTIG:
-		free_contig_range(page_to_pfn(seg->pages), seg->nr_pages);
+		rtshm_contig_free(seg->pages, seg->nr_pages);
 		break;
 	case RTSHM_TIER_POOL:
 		gen_pool_free(rtshm_pool.gp, seg->phys,
