@@ -6,11 +6,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "rtshm.h"
@@ -364,4 +366,22 @@ size_t mech_huge_probe(char *why, size_t whylen)
 	shmctl(id, IPC_RMID, NULL);
 	why[0] = '\0';
 	return hp;
+}
+
+/* A one-word event between processes: set it and wake the taker. */
+void bench_futex_signal(_Atomic uint32_t *w)
+{
+	atomic_store(w, 1);
+	syscall(SYS_futex, (uint32_t *)w, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* Sleep until the word is set, and clear it. */
+void bench_futex_take(_Atomic uint32_t *w)
+{
+	uint32_t one = 1;
+
+	while (!atomic_compare_exchange_strong(w, &one, 0)) {
+		syscall(SYS_futex, (uint32_t *)w, FUTEX_WAIT, 0, NULL, NULL, 0);
+		one = 1;
+	}
 }

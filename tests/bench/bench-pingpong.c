@@ -45,22 +45,6 @@ struct pp_shared {
 	char ev_name[2][64];
 };
 
-static void futex_signal(_Atomic uint32_t *w)
-{
-	atomic_store(w, 1);
-	syscall(SYS_futex, (uint32_t *)w, FUTEX_WAKE, 1, NULL, NULL, 0);
-}
-
-static void futex_take(_Atomic uint32_t *w)
-{
-	uint32_t one = 1;
-
-	while (!atomic_compare_exchange_strong(w, &one, 0)) {
-		syscall(SYS_futex, (uint32_t *)w, FUTEX_WAIT, 0, NULL, NULL, 0);
-		one = 1;
-	}
-}
-
 struct pp_ends {
 	HANDLE ev[2];
 };
@@ -72,7 +56,7 @@ static void pp_signal(struct pp_shared *sh, struct pp_ends *e, int mech, int i)
 		RtSetEvent(e->ev[i]);
 		break;
 	case PP_FUTEX:
-		futex_signal(&sh->word[i]);
+		bench_futex_signal(&sh->word[i]);
 		break;
 	default:
 		sem_post(&sh->sem[i]);
@@ -87,7 +71,7 @@ static void pp_wait(struct pp_shared *sh, struct pp_ends *e, int mech, int i)
 		RtWaitForSingleObject(e->ev[i], INFINITE);
 		break;
 	case PP_FUTEX:
-		futex_take(&sh->word[i]);
+		bench_futex_take(&sh->word[i]);
 		break;
 	default:
 		while (sem_wait(&sh->sem[i]))
@@ -108,10 +92,10 @@ static void pp_child(struct pp_shared *sh)
 	if (!e.ev[0] || !e.ev[1])
 		_exit(1);
 	for (;;) {
-		futex_take(&sh->cmd[0]);
+		bench_futex_take(&sh->cmd[0]);
 		mech = atomic_load(&sh->mech);
 		n = atomic_load(&sh->rounds);
-		futex_signal(&sh->cmd[1]);
+		bench_futex_signal(&sh->cmd[1]);
 		if (mech < 0)
 			_exit(0);
 		for (i = 0; i < n; i++) {
@@ -125,8 +109,8 @@ static void pp_command(struct pp_shared *sh, int mech, int rounds)
 {
 	atomic_store(&sh->mech, mech);
 	atomic_store(&sh->rounds, rounds);
-	futex_signal(&sh->cmd[0]);
-	futex_take(&sh->cmd[1]);
+	bench_futex_signal(&sh->cmd[0]);
+	bench_futex_take(&sh->cmd[1]);
 }
 
 /* One batch of @n round trips; mean round trip in nanoseconds. */

@@ -79,22 +79,6 @@ struct ps_state {
 	int pid;
 };
 
-static void futex_signal(_Atomic uint32_t *w)
-{
-	atomic_store(w, 1);
-	syscall(SYS_futex, (uint32_t *)w, FUTEX_WAKE, 1, NULL, NULL, 0);
-}
-
-static void futex_take(_Atomic uint32_t *w)
-{
-	uint32_t one = 1;
-
-	while (!atomic_compare_exchange_strong(w, &one, 0)) {
-		syscall(SYS_futex, (uint32_t *)w, FUTEX_WAIT, 0, NULL, NULL, 0);
-		one = 1;
-	}
-}
-
 /* --- the two exchanges ---------------------------------------------------- */
 
 /* A: give B the turn, sleep until it comes back. */
@@ -144,11 +128,11 @@ static void ps_child(struct ps_state *st)
 	int kind, n, i;
 
 	for (;;) {
-		futex_take(&ctl->cmd[0]);
+		bench_futex_take(&ctl->cmd[0]);
 		kind = atomic_load(&ctl->kind);
 		o = st->objs[atomic_load(&ctl->place)];
 		n = atomic_load(&ctl->rounds);
-		futex_signal(&ctl->cmd[1]);
+		bench_futex_signal(&ctl->cmd[1]);
 		if (kind < 0)
 			_exit(0);
 		for (i = 0; i < n; i++) {
@@ -167,8 +151,8 @@ static void ps_command(struct ps_ctl *ctl, int kind, int place, int rounds)
 	atomic_store(&ctl->kind, kind);
 	atomic_store(&ctl->place, place);
 	atomic_store(&ctl->rounds, rounds);
-	futex_signal(&ctl->cmd[0]);
-	futex_take(&ctl->cmd[1]);
+	bench_futex_signal(&ctl->cmd[0]);
+	bench_futex_take(&ctl->cmd[1]);
 }
 
 /* One batch of @n round trips; mean round trip in nanoseconds. */

@@ -7,6 +7,7 @@
 #ifndef RTSHM_BENCH_H
 #define RTSHM_BENCH_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -142,5 +143,9 @@ void row_ratio_best(struct row *r, const double v[MECH_COUNT],
 /* A failed measurement: "n/a (what: strerror)" in the cell; counts rtshm's. */
 void cell_error(struct row *r, struct bench_cfg *cfg, enum mech_id m,
 		const char *what, int err);
+
+/* Futex-word events of the two-process rows (bench-mech.c). */
+void bench_futex_signal(_Atomic uint32_t *w);
+void bench_futex_take(_Atomic uint32_t *w);
 
 #endif
