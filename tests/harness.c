@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -181,4 +182,16 @@ int main(int argc, char **argv)
 		failed += rc != 0 && rc != 77;
 	}
 	return failed ? 1 : 0;
+}
+
+void t_burn_cpu_ms(double ms)
+{
+	struct timespec ts;
+	double start;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	start = ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	while (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6 - start < ms);
 }

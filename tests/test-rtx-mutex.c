@@ -239,18 +239,6 @@ static int pin_fifo(int prio)
 	return pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) ? -1 : 0;
 }
 
-static void burn_cpu_ms(double ms)
-{
-	struct timespec ts;
-	double start;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	start = ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-	do
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	while (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6 - start < ms);
-}
-
 static void *pi_low(void *p)
 {
 	struct pi_test *t = p;
@@ -260,7 +248,7 @@ static void *pi_low(void *p)
 	if (RtWaitForSingleObject(t->m, INFINITE) != WAIT_OBJECT_0)
 		return NULL;
 	atomic_store(&t->low_locked, 1);
-	burn_cpu_ms(300);	/* the critical section */
+	t_burn_cpu_ms(300);	/* the critical section */
 	RtReleaseMutex(t->m);
 	return NULL;
 }

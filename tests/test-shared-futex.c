@@ -724,18 +724,6 @@ static int pin_fifo(int prio)
 	return sched_setscheduler(0, SCHED_FIFO, &sp) ? errno : 0;
 }
 
-static void burn_cpu_ms(double ms)
-{
-	struct timespec ts;
-	double start;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	start = ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-	do
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	while (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6 - start < ms);
-}
-
 static int pi_low(void *arg)
 {
 	struct pi_area *a = arg;
@@ -748,7 +736,7 @@ static int pi_low(void *arg)
 	if (e)
 		return child_error("low: pthread_mutex_timedlock", e);
 	atomic_store(&a->low_locked, 1);
-	burn_cpu_ms(300);	/* the critical section */
+	t_burn_cpu_ms(300);	/* the critical section */
 	e = pthread_mutex_unlock(&a->lock);
 	return e ? child_error("low: pthread_mutex_unlock", e) : 0;
 }
