@@ -21,6 +21,14 @@ int rtshm_dev_ioctl(int fd, unsigned long cmd, void *arg);
  */
 int rtshm_name_arg(const char *name, __u64 *ptr, __u32 *len);
 
+/*
+ * RTSHM_IOC_STAT of a handle: -EBADF for anything but a bound handle's
+ * file (segment.c).  What rtshm_map() needs, without rtshm_stat()'s extra
+ * module query.
+ */
+struct rtshm_stat;
+int rtshm_stat_raw(int handle, struct rtshm_stat *st);
+
 /* RTSHM_IOC_GET_INFO on any open file of the device (device.c). */
 struct rtshm_info;
 int rtshm_get_info(int fd, struct rtshm_info *info);

@@ -10,7 +10,7 @@ RTSHM_EXPORT int rtshm_map(int handle, uint64_t offset, uint64_t length,
 			   int prot, void **addr)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	struct rtshm_seg_info info;
+	struct rtshm_stat st;
 	void *p;
 	int ret;
 
@@ -21,13 +21,13 @@ RTSHM_EXPORT int rtshm_map(int handle, uint64_t offset, uint64_t length,
 	if (handle < 0)
 		return -EBADF;
 	/* a descriptor that is not a bound handle fails here, not in mmap() */
-	ret = rtshm_stat(handle, &info);
+	ret = rtshm_stat_raw(handle, &st);
 	if (ret)
 		return ret;
-	if (offset >= info.size || length > info.size - offset)
+	if (offset >= st.size || length > st.size - offset)
 		return -EINVAL;
 	if (!length)
-		length = info.size - offset;
+		length = st.size - offset;
 
 	p = mmap(NULL, (size_t)length, prot, MAP_SHARED, handle, (off_t)offset);
 	if (p == MAP_FAILED)

@@ -190,6 +190,17 @@ static int rtshm_memory_has_pages(int handle, const struct rtshm_stat *st)
 	return !(st->flags & RTSHM_STAT_NO_PAGES);
 }
 
+int rtshm_stat_raw(int handle, struct rtshm_stat *st)
+{
+	int ret;
+
+	if (handle < 0)
+		return -EBADF;
+	memset(st, 0, sizeof(*st));
+	ret = rtshm_dev_ioctl(handle, RTSHM_IOC_STAT, st);
+	return ret == -ENOTTY ? -EBADF : ret;
+}
+
 RTSHM_EXPORT int rtshm_stat(int handle, struct rtshm_seg_info *info)
 {
 	struct rtshm_stat st;
@@ -197,12 +208,9 @@ RTSHM_EXPORT int rtshm_stat(int handle, struct rtshm_seg_info *info)
 
 	if (!info)
 		return -EINVAL;
-	if (handle < 0)
-		return -EBADF;
-	memset(&st, 0, sizeof(st));
-	ret = rtshm_dev_ioctl(handle, RTSHM_IOC_STAT, &st);
+	ret = rtshm_stat_raw(handle, &st);
 	if (ret)
-		return ret == -ENOTTY ? -EBADF : ret;
+		return ret;
 
 	memset(info, 0, sizeof(*info));
 	info->size = st.size;
