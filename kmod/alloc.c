@@ -3,13 +3,19 @@
  * Segment memory: three allocation tiers and NUMA placement.
  *
  *   pages	the page allocator, up to its largest block (4 MiB on x86-64).
- *   contig	larger ranges: scan a node's zones for a range of online,
- *		unreserved pages of one zone and claim it with
+ *   contig	larger ranges: scan a node's kernel zones (never ZONE_MOVABLE,
+ *		whose memory must stay movable for hot-unplug and virtio-mem)
+ *		for a range of online pages of one zone that alloc_contig_range()
+ *		could empty (no reserved, hugetlb, mlocked or unmovable kernel
+ *		pages; on PREEMPT_RT no unevictable ones), and claim it with
  *		alloc_contig_range(), which migrates movable pages away.  This
  *		is what alloc_contig_pages() does, which is not exported.  Best
  *		effort: unmovable pages scattered by fragmentation defeat it.
  *		The pages come back as order-0 pages with a reference each,
- *		so they map like the page tier's.
+ *		so they map like the page tier's.  alloc_contig_range() drains
+ *		every CPU's LRU caches and migrates even unevictable pages that
+ *		appear during the claim, so on PREEMPT_RT this tier is off
+ *		unless the module parameter contig_tier turns it on.
  *	pool	a physical range the administrator kept from the kernel at boot
  *		(memmap=SIZE$ADDR), named by the module parameters pool_base and
  *		pool_size, claimed with request_mem_region() and handed out
@@ -17,11 +23,23 @@
  *		It may have no struct page, so mmap.c maps it by pfn.
  *
  * A node asked for explicitly is a requirement in every tier (never another
- * node); the default_node parameter is a preference.
+ * node); the default_node parameter is a preference.  So is a highest
+ * physical address (for a device that addresses less than all of memory):
+ * the contig scan stops below it, the pool's first fit is checked against
+ * it, and the page allocator, which can only be given a node and a zone,
+ * is asked zone by zone (ZONE_DMA32 ends at 4 GiB, ZONE_DMA at 16 MiB on
+ * x86-64) and node by node until a block lies below the limit.
+ *
+ * Policy: contig and pool take memory from the whole machine (system-wide
+ * migration; the administrator's reservation), so only a creator with
+ * CAP_IPC_LOCK, or in the group tier_gid, may use them (EPERM otherwise).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/genalloc.h>
+#include <linux/hugetlb.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
@@ -69,6 +87,16 @@ module_param_cb(default_node, &rtshm_default_node_ops, &default_node, 0644);
 MODULE_PARM_DESC(default_node,
 		 "NUMA node preferred for segments that name none (-1 = no preference)");
 
+static bool contig_tier = !IS_ENABLED(CONFIG_PREEMPT_RT);
+module_param(contig_tier, bool, 0644);
+MODULE_PARM_DESC(contig_tier,
+		 "Allow the contig tier (default: yes, but no on PREEMPT_RT, where it would migrate the pages of running real-time tasks)");
+
+static int tier_gid = -1;
+module_param(tier_gid, int, 0644);
+MODULE_PARM_DESC(tier_gid,
+		 "Group whose members may use the contig and pool tiers without CAP_IPC_LOCK (-1 = none)");
+
 struct rtshm_pool {
 	struct gen_pool *gp;		/* addresses are physical */
 	struct resource *res;
@@ -100,21 +128,36 @@ static unsigned long rtshm_pages_max(void)
 	return 1UL << RTSHM_MAX_ALLOC_ORDER;
 }
 
-/*
- * Zeroed pages from the page allocator.  alloc_pages_exact() frees the tail
- * of the power-of-two block, so a 5-page segment costs 5 pages, and it
- * splits the block so each page can be mapped on its own.  With a node the
- * same is done by hand, as alloc_pages_exact_nid() is not exported.
- */
-static struct page *rtshm_pages_alloc(unsigned long nr_pages, int nid,
-				      bool strict)
+/* Whether @bytes (> 0) from @phys on end at or below @max_phys. */
+static bool rtshm_below(phys_addr_t phys, u64 bytes, phys_addr_t max_phys)
 {
-	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN;
+	phys_addr_t last = phys + (bytes - 1);
+
+	return last >= phys && last <= max_phys;
+}
+
+/* The first pfn past the whole pages at or below @max_phys. */
+static unsigned long rtshm_limit_pfn(phys_addr_t max_phys)
+{
+	return PHYS_PFN(max_phys) + (offset_in_page(max_phys) == PAGE_SIZE - 1);
+}
+
+/*
+ * Pages from the page allocator, from the zones up to the one @gfp's zone
+ * modifier names.  alloc_pages_exact() frees the tail of the power-of-two
+ * block, so a 5-page segment costs 5 pages, and it splits the block so
+ * each page can be mapped on its own.  With a node the same is done by
+ * hand, as alloc_pages_exact_nid() is not exported.
+ */
+static struct page *rtshm_pages_alloc_gfp(unsigned long nr_pages, int nid,
+					  bool strict, gfp_t gfp)
+{
 	unsigned int order = get_order(nr_pages << PAGE_SHIFT);
 	struct page *page;
 	unsigned long i;
 	void *addr;
 
+	gfp |= GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
 	if (nid == NUMA_NO_NODE) {
 		addr = alloc_pages_exact(nr_pages << PAGE_SHIFT, gfp);
 		return addr ? virt_to_page(addr) : NULL;
@@ -130,9 +173,124 @@ static struct page *rtshm_pages_alloc(unsigned long nr_pages, int nid,
 	return page;
 }
 
+static void rtshm_pages_free(struct page *page, unsigned long nr_pages)
+{
+	free_pages_exact(page_address(page), nr_pages << PAGE_SHIFT);
+}
+
+/* The zone modifier that lets the allocator use the zones up to @z. */
+static bool rtshm_zone_gfp(int z, gfp_t *gfp)
+{
+	switch (z) {
+#ifdef CONFIG_ZONE_DMA
+	case ZONE_DMA:
+		*gfp = __GFP_DMA;
+		return true;
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	case ZONE_DMA32:
+		*gfp = __GFP_DMA32;
+		return true;
+#endif
+	case ZONE_NORMAL:
+		*gfp = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Blocks above the limit held at most while asking a zone again. */
+#define RTSHM_PAGES_TRIES	8
+
+/*
+ * Pages of node @nid, from zone @z or a lower one, ending at or below
+ * @max_phys; not zeroed.  The allocator takes no address, so ask, and hold
+ * each block that lies too high so that the next answer is another one.
+ */
+static struct page *rtshm_pages_below_zone(unsigned long nr_pages, int nid,
+					   int z, phys_addr_t max_phys)
+{
+	struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+	u64 bytes = (u64)nr_pages << PAGE_SHIFT;
+	struct page *held[RTSHM_PAGES_TRIES];
+	struct page *page = NULL;
+	gfp_t zone_gfp;
+	int n = 0;
+
+	if (!rtshm_zone_gfp(z, &zone_gfp) || !populated_zone(zone) ||
+	    !rtshm_below(PFN_PHYS(zone->zone_start_pfn), bytes, max_phys))
+		return NULL;
+	while (n < RTSHM_PAGES_TRIES) {
+		page = rtshm_pages_alloc_gfp(nr_pages, nid, true, zone_gfp);
+		if (!page || rtshm_below(page_to_phys(page), bytes, max_phys))
+			break;
+		held[n++] = page;
+		page = NULL;
+	}
+	while (n--)
+		rtshm_pages_free(held[n], nr_pages);
+	return page;
+}
+
+/*
+ * Zeroed pages of the page allocator, ending at or below @max_phys: zone
+ * by zone from the highest, on the node asked for or (without @strict)
+ * that node first, then the others, so the scarce low zones go last.
+ */
+static struct page *rtshm_pages_alloc(unsigned long nr_pages, int nid,
+				      bool strict, phys_addr_t max_phys)
+{
+	struct page *page = NULL;
+	int z, n;
+
+	if (max_phys == PHYS_ADDR_MAX)
+		return rtshm_pages_alloc_gfp(nr_pages, nid, strict, __GFP_ZERO);
+	if (nid == NUMA_NO_NODE)
+		nid = numa_mem_id();
+	for (z = gfp_zone(GFP_KERNEL); z >= 0 && !page; z--) {
+		page = rtshm_pages_below_zone(nr_pages, nid, z, max_phys);
+		if (strict)
+			continue;
+		for_each_node_state(n, N_MEMORY) {
+			if (page)
+				break;
+			if (n != nid)
+				page = rtshm_pages_below_zone(nr_pages, n, z,
+							      max_phys);
+		}
+	}
+	if (page)
+		memset(page_address(page), 0, nr_pages << PAGE_SHIFT);
+	return page;
+}
+
 /* ---- contig ----------------------------------------------------------- */
 
 #ifdef CONFIG_CONTIG_ALLOC
+/*
+ * Whether alloc_contig_range() should be spared @page: a page in use that
+ * is on no LRU list is kernel memory (slab, page tables, pipe buffers,
+ * other segments) it cannot move, so trying would only cost a failed
+ * migration.  Mlocked pages stay where they are: a task locked them so
+ * that they never move.  On PREEMPT_RT so do all unevictable ones (ramfs,
+ * SHM_LOCK), as the kernel's own compaction leaves them there
+ * (vm.compact_unevictable_allowed defaults to 0, and a module cannot read
+ * it).
+ */
+static bool rtshm_contig_keep_out(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (PageReserved(page) || PageHuge(page))
+		return true;
+	if (!PageBuddy(page) && !PageLRU(page) && page_count(page))
+		return true;
+	if (folio_test_mlocked(folio))
+		return true;
+	return IS_ENABLED(CONFIG_PREEMPT_RT) && folio_test_unevictable(folio);
+}
+
 /*
  * Whether pfns [start, start + nr) all look claimable in @zone.  Return: 0
  * if so, else the first pfn that is not (the scan skips past it).  Racy by
@@ -147,15 +305,17 @@ static unsigned long rtshm_contig_bad_pfn(struct zone *zone,
 	for (pfn = start; pfn < start + nr; pfn++) {
 		struct page *page = pfn_to_online_page(pfn);
 
-		if (!page || page_zone(page) != zone || PageReserved(page))
+		if (!page || page_zone(page) != zone ||
+		    rtshm_contig_keep_out(page))
 			return pfn;
 	}
 	return 0;
 }
 
-static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr)
+static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
+				      unsigned long limit_pfn)
 {
-	unsigned long end = zone_end_pfn(zone);
+	unsigned long end = min(zone_end_pfn(zone), limit_pfn);
 	unsigned long pfn = ALIGN(zone->zone_start_pfn, pageblock_nr_pages);
 	unsigned long bad;
 	int ret;
@@ -179,16 +339,29 @@ static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr)
 	return NULL;
 }
 
+/*
+ * Drop the allocation's reference of each page.  Not free_contig_range(),
+ * which before 7.x WARNs about pages someone else still holds: any user
+ * can hold some (vmsplice, O_DIRECT, io_uring), and such a page is freed
+ * by its last put_page() as usual.
+ */
 static void rtshm_contig_free(struct page *page, unsigned long nr)
 {
-	free_contig_range(page_to_pfn(page), nr);
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		__free_page(rtshm_page_at(page, i));
+		if (!((i + 1) % 512))
+			cond_resched();
+	}
 }
 #else
 /*
  * Without alloc_contig_range() there is no contig tier (and 7.3 has no
  * free_contig_range() then either): nothing to free.
  */
-static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr)
+static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
+				      unsigned long limit_pfn)
 {
 	return NULL;
 }
@@ -198,19 +371,25 @@ static void rtshm_contig_free(struct page *page, unsigned long nr)
 }
 #endif
 
-/* Highest zones first, so DMA32 is the last resort. */
-static struct page *rtshm_contig_node(int nid, unsigned long nr)
+/*
+ * The zones GFP_KERNEL may use, highest first (DMA32 is the last resort),
+ * as alloc_contig_pages() would: ZONE_MOVABLE is left alone.  Only pfns
+ * below @limit_pfn.
+ */
+static struct page *rtshm_contig_node(int nid, unsigned long nr,
+				      unsigned long limit_pfn)
 {
 	pg_data_t *pgdat = NODE_DATA(nid);
 	struct page *page;
 	int z;
 
-	for (z = MAX_NR_ZONES - 1; z >= 0; z--) {
+	for (z = gfp_zone(GFP_KERNEL); z >= 0; z--) {
 		struct zone *zone = &pgdat->node_zones[z];
 
-		if (!populated_zone(zone) || zone->spanned_pages < nr)
+		if (!populated_zone(zone) || zone->spanned_pages < nr ||
+		    zone->zone_start_pfn + nr > limit_pfn)
 			continue;
-		page = rtshm_contig_zone(zone, nr);
+		page = rtshm_contig_zone(zone, nr, limit_pfn);
 		if (page)
 			return page;
 	}
@@ -218,8 +397,9 @@ static struct page *rtshm_contig_node(int nid, unsigned long nr)
 }
 
 static struct page *rtshm_contig_alloc(unsigned long nr_pages, int nid,
-				       bool strict)
+				       bool strict, phys_addr_t max_phys)
 {
+	unsigned long limit_pfn = rtshm_limit_pfn(max_phys);
 	struct page *page = NULL;
 	unsigned long i;
 	int n;
@@ -227,12 +407,12 @@ static struct page *rtshm_contig_alloc(unsigned long nr_pages, int nid,
 	/* like the page allocator: no preference means the local node first */
 	if (nid == NUMA_NO_NODE)
 		nid = numa_mem_id();
-	page = rtshm_contig_node(nid, nr_pages);
+	page = rtshm_contig_node(nid, nr_pages, limit_pfn);
 	if (!page && !strict) {
 		for_each_node_state(n, N_MEMORY) {
 			if (n == nid)
 				continue;
-			page = rtshm_contig_node(n, nr_pages);
+			page = rtshm_contig_node(n, nr_pages, limit_pfn);
 			if (page)
 				break;
 		}
@@ -253,11 +433,11 @@ static unsigned long rtshm_contig_max(void)
 	unsigned long max = 0;
 	int nid, z;
 
-	if (!IS_ENABLED(CONFIG_CONTIG_ALLOC))
+	if (!IS_ENABLED(CONFIG_CONTIG_ALLOC) || !READ_ONCE(contig_tier))
 		return 0;
 	/* for_each_populated_zone() needs symbols modules do not get */
 	for_each_node_state(nid, N_MEMORY) {
-		for (z = 0; z < MAX_NR_ZONES; z++)
+		for (z = 0; z <= gfp_zone(GFP_KERNEL); z++)
 			max = max(max, zone_managed_pages(&NODE_DATA(nid)->node_zones[z]));
 	}
 	return max;
@@ -265,15 +445,26 @@ static unsigned long rtshm_contig_max(void)
 
 /* ---- pool ------------------------------------------------------------- */
 
-static phys_addr_t rtshm_pool_alloc(unsigned long nr_pages)
+/*
+ * First fit: the lowest free range that fits, so if that one ends above
+ * @max_phys no range below it is free.
+ */
+static phys_addr_t rtshm_pool_alloc(unsigned long nr_pages,
+				    phys_addr_t max_phys)
 {
 	u64 bytes = (u64)nr_pages << PAGE_SHIFT;
 	phys_addr_t phys;
 	u64 off;
 
+	if (!rtshm_below(rtshm_pool.base, bytes, max_phys))
+		return 0;
 	phys = gen_pool_alloc(rtshm_pool.gp, bytes);
 	if (!phys)
 		return 0;
+	if (!rtshm_below(phys, bytes, max_phys)) {
+		gen_pool_free(rtshm_pool.gp, phys, bytes);
+		return 0;
+	}
 	/* zeroing hundreds of MiB: let others run between megabytes */
 	for (off = 0; off < bytes; off += SZ_1M) {
 		memset(rtshm_pool.virt + (phys - rtshm_pool.base) + off, 0,
@@ -388,7 +579,7 @@ u64 rtshm_alloc_max_size(void)
 }
 
 static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
-			  bool strict)
+			  bool strict, phys_addr_t max_phys)
 {
 	unsigned long nr = seg->nr_pages;
 	struct page *page;
@@ -398,15 +589,15 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 	case RTSHM_TIER_PAGES:
 		if (nr > rtshm_pages_max())
 			return -ENOMEM;
-		page = rtshm_pages_alloc(nr, nid, strict);
+		page = rtshm_pages_alloc(nr, nid, strict, max_phys);
 		break;
 	case RTSHM_TIER_CONTIG:
-		page = rtshm_contig_alloc(nr, nid, strict);
+		page = rtshm_contig_alloc(nr, nid, strict, max_phys);
 		break;
 	case RTSHM_TIER_POOL:
 		if (!rtshm_pool.gp || (strict && rtshm_pool.node != nid))
 			return -ENOMEM;
-		phys = rtshm_pool_alloc(nr);
+		phys = rtshm_pool_alloc(nr, max_phys);
 		if (!phys)
 			return -ENOMEM;
 		seg->phys = phys;
@@ -425,45 +616,115 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 	return 0;
 }
 
+/* Whether the caller may take memory from the contig tier or the pool. */
+static bool rtshm_may_use_shared_tiers(void)
+{
+	int gid = READ_ONCE(tier_gid);
+
+	if (gid >= 0 && in_group_p(make_kgid(&init_user_ns, gid)))
+		return true;
+	return capable(CAP_IPC_LOCK);
+}
+
+/* The tiers allowed for @nr_pages, or -EPERM/-EOPNOTSUPP when @tier is not. */
+static int rtshm_tiers_allowed(unsigned long nr_pages, u32 tier, u32 *allowed)
+{
+	bool big = nr_pages > rtshm_pages_max();
+
+	*allowed = BIT(RTSHM_TIER_PAGES);
+	if (tier == RTSHM_TIER_PAGES || (tier == RTSHM_TIER_ANY && !big))
+		goto out;	/* no need to ask for a capability */
+	if (!rtshm_may_use_shared_tiers()) {
+		if (tier != RTSHM_TIER_ANY || big)
+			return -EPERM;
+		goto out;
+	}
+	*allowed |= BIT(RTSHM_TIER_POOL);
+	if (READ_ONCE(contig_tier))
+		*allowed |= BIT(RTSHM_TIER_CONTIG);
+	else if (tier == RTSHM_TIER_CONTIG)
+		return -EOPNOTSUPP;
+out:
+	if (tier != RTSHM_TIER_ANY)
+		*allowed &= BIT(tier);
+	return 0;
+}
+
+/**
+ * rtshm_mem_check - whether the caller may create @size bytes in @tier
+ * @size: the requested size in bytes
+ * @tier: RTSHM_TIER_*
+ *
+ * Before anything is charged or allocated, so that a size only a tier the
+ * caller may not use can give fails with why.
+ *
+ * Return: 0, -EINVAL, -EPERM or -EOPNOTSUPP, as rtshm_mem_alloc() would.
+ */
+int rtshm_mem_check(u64 size, u32 tier)
+{
+	u32 allowed;
+
+	if (tier > RTSHM_TIER_POOL)
+		return -EINVAL;
+	return rtshm_tiers_allowed(PAGE_ALIGN(size) >> PAGE_SHIFT, tier, &allowed);
+}
+
 /**
  * rtshm_mem_alloc - give a new segment its zeroed, contiguous memory
  * @seg: the segment, with nr_pages set
  * @tier: RTSHM_TIER_*
  * @nid: the node asked for, or NUMA_NO_NODE for the module's default
+ * @max_phys: the highest physical address the memory may use, in every
+ *	tier (PHYS_ADDR_MAX: any)
  *
- * Return: 0, -EINVAL (bad tier or node), -ENOMEM, or -EINTR (killed while
- * scanning).
+ * Return: 0, -EINVAL (bad tier or node), -EPERM (a tier the caller may not
+ * use), -EOPNOTSUPP (contig asked for where it is off), -ENOMEM, or -EINTR
+ * (killed while scanning).
  */
-int rtshm_mem_alloc(struct rtshm_seg *seg, u32 tier, int nid)
+int rtshm_mem_alloc(struct rtshm_seg *seg, u32 tier, int nid,
+		    phys_addr_t max_phys)
 {
 	bool strict = nid != NUMA_NO_NODE;
+	u32 allowed, t;
 	int ret;
 
 	if (tier > RTSHM_TIER_POOL)
 		return -EINVAL;
 	if (strict && !rtshm_node_valid(nid))
 		return -EINVAL;
+	ret = rtshm_tiers_allowed(seg->nr_pages, tier, &allowed);
+	if (ret)
+		return ret;
 	if (!strict)
 		nid = rtshm_default_node();
-	if (tier != RTSHM_TIER_ANY)
-		return rtshm_try_tier(seg, tier, nid, strict);
 
 	ret = -ENOMEM;
-	if (seg->nr_pages <= rtshm_pages_max())
-		ret = rtshm_try_tier(seg, RTSHM_TIER_PAGES, nid, strict);
-	if (ret == -ENOMEM)
-		ret = rtshm_try_tier(seg, RTSHM_TIER_CONTIG, nid, strict);
-	if (ret == -ENOMEM)
-		ret = rtshm_try_tier(seg, RTSHM_TIER_POOL, nid, strict);
+	for (t = RTSHM_TIER_PAGES; t <= RTSHM_TIER_POOL && ret == -ENOMEM; t++) {
+		if (!(allowed & BIT(t)))
+			continue;
+		if (t == RTSHM_TIER_PAGES && seg->nr_pages > rtshm_pages_max())
+			continue;
+		ret = rtshm_try_tier(seg, t, nid, strict, max_phys);
+	}
 	return ret;
+}
+
+/*
+ * Whether freeing takes long enough to be done from a workqueue when the
+ * last put is munmap(): a contig segment gives back every page on its own
+ * (262 144 for 1 GiB); the page tier is at most 4 MiB and the pool frees
+ * a range of its bitmap.
+ */
+bool rtshm_mem_free_deferred(const struct rtshm_seg *seg)
+{
+	return seg->tier == RTSHM_TIER_CONTIG;
 }
 
 void rtshm_mem_free(struct rtshm_seg *seg)
 {
 	switch (seg->tier) {
 	case RTSHM_TIER_PAGES:
-		free_pages_exact(page_address(seg->pages),
-				 seg->nr_pages << PAGE_SHIFT);
+		rtshm_pages_free(seg->pages, seg->nr_pages);
 		break;
 	case RTSHM_TIER_CONTIG:
 		rtshm_contig_free(seg->pages, seg->nr_pages);

@@ -103,20 +103,34 @@ static inline vm_fault_t rtshm_vmf_insert_mixed(struct vm_area_struct *vma,
 #endif
 
 /*
- * shmem_file_setup() takes vma_flags_t instead of VM_* bits since 7.0
+ * A kernel-internal shmem file (S_PRIVATE: no LSM checks, never reached
+ * through a path).  shmem_kernel_file_setup() is exported since 6.12 (est.;
+ * 6.1 lacks the export), before that the flag is set by hand as it would
+ * have set it.  Both take vma_flags_t instead of VM_* bits since 7.0
  * (est.).  Only VM_NORESERVE is ever asked for.
  */
 #if KERNEL_VERSION(7, 0, 0) <= LINUX_VERSION_CODE
-static inline struct file *rtshm_shmem_file_noreserve(const char *name,
-						      loff_t size)
+static inline struct file *rtshm_shmem_kernel_file_noreserve(const char *name,
+							     loff_t size)
 {
-	return shmem_file_setup(name, size, mk_vma_flags(VMA_NORESERVE_BIT));
+	return shmem_kernel_file_setup(name, size,
+				       mk_vma_flags(VMA_NORESERVE_BIT));
+}
+#elif KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+static inline struct file *rtshm_shmem_kernel_file_noreserve(const char *name,
+							     loff_t size)
+{
+	return shmem_kernel_file_setup(name, size, VM_NORESERVE);
 }
 #else
-static inline struct file *rtshm_shmem_file_noreserve(const char *name,
-						      loff_t size)
+static inline struct file *rtshm_shmem_kernel_file_noreserve(const char *name,
+							     loff_t size)
 {
-	return shmem_file_setup(name, size, VM_NORESERVE);
+	struct file *file = shmem_file_setup(name, size, VM_NORESERVE);
+
+	if (!IS_ERR(file))
+		file_inode(file)->i_flags |= S_PRIVATE;
+	return file;
 }
 #endif
 

@@ -23,9 +23,6 @@
 #include "compat.h"
 #include "rtshm_priv.h"
 
-/* Protects namespaces, names, ids and counters; see rtshm_priv.h. */
-DEFINE_MUTEX(rtshm_lock);
-
 static unsigned long max_bytes;
 module_param(max_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_bytes,
@@ -40,6 +37,16 @@ static unsigned int max_segments = 4096;
 module_param(max_segments, uint, 0644);
 MODULE_PARM_DESC(max_segments,
 		 "Segments of one IPC namespace (at most 65535, default 4096)");
+
+static bool protected_create = true;
+module_param(protected_create, bool, 0644);
+MODULE_PARM_DESC(protected_create,
+		 "A create that finds another user's object opens it only if root created it (like fs.protected_regular; default yes)");
+
+bool rtshm_protected_create(void)
+{
+	return READ_ONCE(protected_create);
+}
 
 u64 rtshm_limit_bytes(void)
 {
@@ -73,6 +80,7 @@ static int rtshm_fop_open(struct inode *inode, struct file *file)
 	h = kzalloc_obj(*h, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
+	mutex_init(&h->bind_lock);
 	file->private_data = h;
 	return nonseekable_open(inode, file);
 }
@@ -80,12 +88,9 @@ static int rtshm_fop_open(struct inode *inode, struct file *file)
 static int rtshm_fop_release(struct inode *inode, struct file *file)
 {
 	struct rtshm_handle *h = file->private_data;
-	struct rtshm_seg *seg = rtshm_handle_seg(h);
 
-	if (seg) {
-		atomic_dec(&seg->e.handles);
-		rtshm_entry_put(&seg->e);
-	}
+	rtshm_handle_release(h);
+	mutex_destroy(&h->bind_lock);
 	kfree(h);
 	return 0;
 }
@@ -109,7 +114,9 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 			RTSHM_FEAT_PREFAULT | RTSHM_FEAT_SERIAL |
 			RTSHM_FEAT_LOOKUP | RTSHM_FEAT_CATALOG |
 			RTSHM_FEAT_TIERS | RTSHM_FEAT_NUMA | RTSHM_FEAT_SYNC |
-			RTSHM_FEAT_SEGMENT_FILE;
+			RTSHM_FEAT_SEGMENT_FILE | RTSHM_FEAT_PHYS |
+			RTSHM_FEAT_MAX_PHYS | RTSHM_FEAT_INTIME_SYNC |
+			RTSHM_FEAT_OWNED | RTSHM_FEAT_DIRS;
 	info.max_segment_size = rtshm_max_segment_size();
 	info.max_bytes = rtshm_limit_bytes();
 	info.max_segments = rtshm_limit_segments();
@@ -145,12 +152,22 @@ static int rtshm_check_bind(unsigned int cmd, const struct rtshm_bind *args)
 {
 	u32 allowed = RTSHM_BIND_WRITE;
 
-	if (!rtshm_reserved_zero(args->reserved, ARRAY_SIZE(args->reserved)))
-		return -EINVAL;
 	if (args->type < RTSHM_TYPE_SHM || args->type > RTSHM_TYPE_MAX)
 		return -EINVAL;
+	/* the field that was reserved until 2.1: still zero without its flag */
+	if (!(args->flags & RTSHM_BIND_MAX_PHYS) && args->max_phys)
+		return -EINVAL;
 	if (cmd == RTSHM_IOC_CREATE) {
-		allowed |= RTSHM_BIND_EXCL | RTSHM_BIND_NODE;
+		allowed |= RTSHM_BIND_EXCL | RTSHM_BIND_NODE |
+			   RTSHM_BIND_MAX_PHYS | RTSHM_BIND_OWNED;
+		/* owning what another process made would be a takeover */
+		if (args->flags & RTSHM_BIND_OWNED && args->name_len &&
+		    !(args->flags & RTSHM_BIND_EXCL))
+			return -EINVAL;
+		/* a process object lives as long as its process */
+		if (args->type == RTSHM_TYPE_PROCESS &&
+		    !(args->flags & RTSHM_BIND_OWNED))
+			return -EINVAL;
 		if (args->mode & ~0777U || args->id || args->serial ||
 		    args->tier > RTSHM_TIER_POOL)
 			return -EINVAL;
@@ -161,7 +178,8 @@ static int rtshm_check_bind(unsigned int cmd, const struct rtshm_bind *args)
 		if (rtshm_type_is_sync(args->type) ?
 		    !args->state || !args->size ||
 		    args->size > RTSHM_SYNC_STATE_SIZE || args->tier ||
-		    args->flags & RTSHM_BIND_NODE : args->state)
+		    args->flags & (RTSHM_BIND_NODE | RTSHM_BIND_MAX_PHYS) :
+		    args->state)
 			return -EINVAL;
 	} else {
 		if (args->state)
@@ -207,7 +225,9 @@ static long rtshm_ioctl_bind(struct rtshm_handle *h, unsigned int cmd,
 			return PTR_ERR(state);
 		}
 	}
+	mutex_lock(&h->bind_lock);
 	ret = rtshm_bind(h, cmd, &args, name, state);
+	mutex_unlock(&h->bind_lock);
 	kfree(state);
 	kfree(name);
 	if (ret)
@@ -222,9 +242,10 @@ static long rtshm_ioctl_bind(struct rtshm_handle *h, unsigned int cmd,
 	return 0;
 }
 
-static long rtshm_ioctl_stat(struct rtshm_handle *h, void __user *uarg)
+static long rtshm_ioctl_stat(struct file *file, void __user *uarg)
 {
 	struct user_namespace *user_ns = current_user_ns();
+	struct rtshm_handle *h = file->private_data;
 	struct rtshm_seg *seg = rtshm_handle_seg(h);
 	struct rtshm_entry *e;
 	struct rtshm_stat *st;
@@ -237,16 +258,21 @@ static long rtshm_ioctl_stat(struct rtshm_handle *h, void __user *uarg)
 		return -ENOMEM;
 
 	e = &seg->e;
-	/* the name can change (catalog), so read it all under the lock */
-	mutex_lock(&rtshm_lock);
-	st->size = rtshm_seg_size(seg);
-	if (capable(CAP_SYS_ADMIN))
+	/* like /proc/rtshm: the opener's credentials, no audit per call */
+	if (file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		st->phys_addr = rtshm_seg_phys(seg);
+	/* the name can change (catalog), so read it all under the lock */
+	mutex_lock(&e->ns->lock);
+	st->size = rtshm_entry_size(seg);
 	st->id = e->id;
 	st->type = e->type;
 	st->flags = h->flags;
 	if (!rtshm_type_is_sync(e->type) && !seg->pages)
 		st->flags |= RTSHM_STAT_NO_PAGES;
+	if (e->owned)
+		st->flags |= RTSHM_STAT_OWNED;
+	if (e->deleted)
+		st->flags |= RTSHM_STAT_DELETED;
 	st->mode = e->mode;
 	st->uid = from_kuid_munged(user_ns, e->uid);
 	st->gid = from_kgid_munged(user_ns, e->gid);
@@ -259,12 +285,60 @@ static long rtshm_ioctl_stat(struct rtshm_handle *h, void __user *uarg)
 	st->serial = e->serial;
 	st->tier = seg->tier;
 	st->node = seg->node;
-	mutex_unlock(&rtshm_lock);
+	mutex_unlock(&e->ns->lock);
 
 	if (copy_to_user(uarg, st, sizeof(*st)))
 		ret = -EFAULT;
 	kfree(st);
 	return ret;
+}
+
+/*
+ * Where the bound segment's byte @offset is in physical memory, for a
+ * program that hands it to a device; the same privilege as the phys_addr
+ * of STAT.
+ */
+static long rtshm_ioctl_phys(struct file *file, void __user *uarg)
+{
+	struct rtshm_handle *h = file->private_data;
+	struct rtshm_seg *seg = rtshm_handle_seg(h);
+	struct rtshm_phys args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (!rtshm_reserved_zero(args.reserved, ARRAY_SIZE(args.reserved)) ||
+	    args.flags || args.pad || args.phys_addr || args.contig)
+		return -EINVAL;
+	if (!seg)
+		return -ENOTCONN;
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (rtshm_type_is_sync(seg->e.type))
+		return -EMEDIUMTYPE;
+	if (args.offset >= rtshm_seg_size(seg))
+		return -EINVAL;
+	args.phys_addr = rtshm_seg_phys_at(seg, args.offset);
+	args.contig = rtshm_seg_size(seg) - args.offset;
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
+
+static long rtshm_ioctl_delete(struct rtshm_handle *h, void __user *uarg)
+{
+	struct rtshm_seg *seg = rtshm_handle_seg(h);
+	struct rtshm_delete args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (!rtshm_reserved_zero(args.reserved, ARRAY_SIZE(args.reserved)) ||
+	    args.flags || args.pad)
+		return -EINVAL;
+	if (!seg)
+		return -ENOTCONN;
+	if (!(h->flags & RTSHM_BIND_WRITE))
+		return -EPERM;
+	return rtshm_entry_delete(&seg->e);
 }
 
 static long rtshm_ioctl_lookup(void __user *uarg)
@@ -277,7 +351,12 @@ static long rtshm_ioctl_lookup(void __user *uarg)
 		return -EFAULT;
 	if (!rtshm_reserved_zero(args.reserved, ARRAY_SIZE(args.reserved)) ||
 	    args.flags & ~RTSHM_LOOKUP_FLAGS || args.serial || args.size ||
-	    args.type)
+	    args.type || args.pad)
+		return -EINVAL;
+	/* a directory by id and serial, with a name, or nothing of it */
+	if (args.flags & RTSHM_LOOKUP_DIR ?
+	    !args.dir_id || !args.dir_serial || args.flags & RTSHM_LOOKUP_BY_ID :
+	    args.dir_id || args.dir_serial)
 		return -EINVAL;
 	if (!(args.flags & RTSHM_LOOKUP_WAIT) && args.deadline_ns)
 		return -EINVAL;
@@ -307,17 +386,19 @@ static long rtshm_ioctl_catalog(struct rtshm_handle *h, unsigned int cmd,
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (!rtshm_reserved_zero(args.reserved, ARRAY_SIZE(args.reserved)) ||
-	    args.flags || !args.name_len)
+	if (args.flags & ~RTSHM_CATALOG_DIR || args.pad || !args.name_len)
+		return -EINVAL;
+	if (args.flags & RTSHM_CATALOG_DIR ? !args.dir_id || !args.dir_serial :
+					     args.dir_id || args.dir_serial)
 		return -EINVAL;
 
 	name = rtshm_name_from_user(args.name, args.name_len);
 	if (IS_ERR(name))
 		return PTR_ERR(name);
 	if (cmd == RTSHM_IOC_CATALOG)
-		ret = rtshm_catalog(h, name, args.name_len);
+		ret = rtshm_catalog(h, &args, name);
 	else
-		ret = rtshm_uncatalog(name, args.name_len);
+		ret = rtshm_uncatalog(&args, name);
 	kfree(name);
 	return ret;
 }
@@ -335,12 +416,16 @@ static long rtshm_fop_ioctl(struct file *file, unsigned int cmd,
 	case RTSHM_IOC_OPEN:
 		return rtshm_ioctl_bind(h, cmd, uarg);
 	case RTSHM_IOC_STAT:
-		return rtshm_ioctl_stat(h, uarg);
+		return rtshm_ioctl_stat(file, uarg);
 	case RTSHM_IOC_LOOKUP:
 		return rtshm_ioctl_lookup(uarg);
 	case RTSHM_IOC_CATALOG:
 	case RTSHM_IOC_UNCATALOG:
 		return rtshm_ioctl_catalog(h, cmd, uarg);
+	case RTSHM_IOC_PHYS:
+		return rtshm_ioctl_phys(file, uarg);
+	case RTSHM_IOC_DELETE:
+		return rtshm_ioctl_delete(h, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -371,9 +456,12 @@ static int __init rtshm_init(void)
 	int ret;
 
 	rtshm_names_init();
-	ret = rtshm_fs_init();
+	ret = rtshm_segments_init();
 	if (ret)
 		return ret;
+	ret = rtshm_fs_init();
+	if (ret)
+		goto err_segments;
 	ret = rtshm_pool_init();
 	if (ret)
 		goto err_fs;
@@ -393,6 +481,8 @@ err_pool:
 	rtshm_pool_exit();
 err_fs:
 	rtshm_fs_exit();
+err_segments:
+	rtshm_segments_exit();
 	return ret;
 }
 
@@ -400,6 +490,8 @@ static void __exit rtshm_exit(void)
 {
 	misc_deregister(&rtshm_misc);
 	rtshm_proc_exit();
+	/* a queued free may still be returning after its last fput() */
+	rtshm_segments_exit();
 	rtshm_pool_exit();
 	rtshm_fs_exit();
 	rtshm_names_exit();

@@ -52,7 +52,7 @@ static void rtshm_vm_close(struct vm_area_struct *vma)
 	struct rtshm_seg *seg = vma->vm_private_data;
 
 	atomic_dec(&seg->mappings);
-	rtshm_entry_put(&seg->e);
+	rtshm_entry_put_unmap(&seg->e);
 }
 
 /*

@@ -14,48 +14,60 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/mount.h>
+#include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
+#include "compat.h"
 #include "rtshm_priv.h"
 
-/* Positions: 0 header, RTSHM_ID_MIN..RTSHM_ID_MAX ids, then the summary. */
+/*
+ * Positions: 0 header, RTSHM_ID_MIN..RTSHM_ID_MAX ids, then the summary.
+ * A record is printed under its namespace's lock, one at a time, so no
+ * creator waits for a whole buffer; an entry that went away between
+ * finding and printing prints nothing.
+ */
 #define RTSHM_POS_SUMMARY	((loff_t)RTSHM_ID_MAX + 1)
 #define RTSHM_SUMMARY_TOKEN	((void *)2)
+#define RTSHM_ENTRY_TOKEN	((void *)3)	/* the id is m->index */
 
+/* The reader's namespaces, pinned at open as sysvipc_proc_open() does. */
 struct rtshm_proc_state {
-	struct rtshm_ns *ns;	/* valid between start and stop */
+	struct vfsmount *key;		/* IPC namespace */
+	struct pid_namespace *pid_ns;
+	struct rtshm_ns *ns;		/* referenced between start and stop */
 };
 
 static void *rtshm_proc_find(struct seq_file *m, loff_t *pos)
 {
 	struct rtshm_proc_state *st = m->private;
 	unsigned long id = *pos;
+	void *e = NULL;
 
 	if (*pos > RTSHM_POS_SUMMARY)
 		return NULL;
 	if (*pos < RTSHM_POS_SUMMARY && st->ns) {
-		void *e = xa_find(&st->ns->ids, &id, RTSHM_ID_MAX, XA_PRESENT);
-
-		if (e) {
-			*pos = id;
-			return e;
-		}
+		mutex_lock(&st->ns->lock);
+		e = xa_find(&st->ns->ids, &id, RTSHM_ID_MAX, XA_PRESENT);
+		mutex_unlock(&st->ns->lock);
+	}
+	if (e) {
+		*pos = id;
+		return RTSHM_ENTRY_TOKEN;
 	}
 	*pos = RTSHM_POS_SUMMARY;
 	return RTSHM_SUMMARY_TOKEN;
 }
 
-/* Takes rtshm_lock until rtshm_proc_stop(); seq_file copies out after that. */
 static void *rtshm_proc_start(struct seq_file *m, loff_t *pos)
 {
 	struct rtshm_proc_state *st = m->private;
 
-	mutex_lock(&rtshm_lock);
-	st->ns = rtshm_ns_current(false);
+	st->ns = rtshm_ns_get(st->key, false);
 	if (*pos == 0)
 		return SEQ_START_TOKEN;
 	return rtshm_proc_find(m, pos);
@@ -71,7 +83,11 @@ static void *rtshm_proc_next(struct seq_file *m, void *v, loff_t *pos)
 
 static void rtshm_proc_stop(struct seq_file *m, void *v)
 {
-	mutex_unlock(&rtshm_lock);
+	struct rtshm_proc_state *st = m->private;
+
+	if (st->ns)
+		rtshm_ns_put(st->ns);
+	st->ns = NULL;
 }
 
 static const char *const rtshm_type_names[RTSHM_TYPE_MAX + 1] = {
@@ -79,6 +95,9 @@ static const char *const rtshm_type_names[RTSHM_TYPE_MAX + 1] = {
 	[RTSHM_TYPE_EVENT] = "event",
 	[RTSHM_TYPE_MUTEX] = "mutex",
 	[RTSHM_TYPE_SEMAPHORE] = "semaphore",
+	[RTSHM_TYPE_RT_SEMAPHORE] = "rtsemaphore",
+	[RTSHM_TYPE_MAILBOX] = "mailbox",
+	[RTSHM_TYPE_PROCESS] = "process",
 };
 
 static void rtshm_proc_name(struct seq_file *m, const struct rtshm_entry *e)
@@ -99,32 +118,13 @@ static void rtshm_proc_name(struct seq_file *m, const struct rtshm_entry *e)
 	}
 }
 
-static int rtshm_proc_show(struct seq_file *m, void *v)
+static void rtshm_proc_entry(struct seq_file *m, struct rtshm_entry *e)
 {
 	struct rtshm_proc_state *st = m->private;
 	struct user_namespace *user_ns = seq_user_ns(m);
-	struct rtshm_entry *e = v;
-	struct rtshm_seg *seg;
+	struct rtshm_seg *seg = to_seg(e);
 	u64 phys = 0;
 
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "id name size handles mappings uid gid mode cpid phys backend node type futex\n");
-		return 0;
-	}
-	if (v == RTSHM_SUMMARY_TOKEN) {
-		u64 used, size;
-
-		seq_printf(m, "total segments %u/%u bytes %llu/%llu\n",
-			   st->ns ? st->ns->nr_segments : 0,
-			   rtshm_limit_segments(),
-			   st->ns ? st->ns->bytes : 0, rtshm_limit_bytes());
-		/* the pool is machine-wide, shared by all namespaces */
-		if (rtshm_pool_usage(&used, &size))
-			seq_printf(m, "pool bytes %llu/%llu\n", used, size);
-		return 0;
-	}
-
-	seg = to_seg(e);
 	/* Like kallsyms: only an opener with CAP_SYS_ADMIN sees addresses. */
 	if (file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN))
 		phys = rtshm_seg_phys(seg);
@@ -132,14 +132,48 @@ static int rtshm_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "%u ", e->id);
 	rtshm_proc_name(m, e);
 	seq_printf(m, " %llu %u %u %u %u %04o %d 0x%llx %s %d %s %s\n",
-		   rtshm_seg_size(seg), atomic_read(&e->handles),
+		   rtshm_entry_size(seg), atomic_read(&e->handles),
 		   atomic_read(&seg->mappings),
 		   from_kuid_munged(user_ns, e->uid),
 		   from_kgid_munged(user_ns, e->gid), e->mode,
-		   pid_nr_ns(e->creator, task_active_pid_ns(current)), phys,
+		   pid_nr_ns(e->creator, st->pid_ns), phys,
 		   rtshm_tier_name(seg->tier), seg->node,
 		   rtshm_type_names[e->type],
 		   rtshm_type_is_sync(e->type) || seg->pages ? "yes" : "no");
+}
+
+static int rtshm_proc_show(struct seq_file *m, void *v)
+{
+	struct rtshm_proc_state *st = m->private;
+	struct rtshm_entry *e;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "id name size handles mappings uid gid mode cpid phys backend node type futex\n");
+		return 0;
+	}
+	if (v == RTSHM_SUMMARY_TOKEN) {
+		u64 used, size, bytes = 0;
+		unsigned int nr = 0;
+
+		if (st->ns) {
+			mutex_lock(&st->ns->lock);
+			nr = st->ns->nr_segments;
+			bytes = st->ns->bytes;
+			mutex_unlock(&st->ns->lock);
+		}
+		seq_printf(m, "total segments %u/%u bytes %llu/%llu\n", nr,
+			   rtshm_limit_segments(), bytes, rtshm_limit_bytes());
+		/* the pool is machine-wide, shared by all namespaces */
+		if (rtshm_pool_usage(&used, &size))
+			seq_printf(m, "pool bytes %llu/%llu\n", used, size);
+		return 0;
+	}
+
+	mutex_lock(&st->ns->lock);
+	e = xa_load(&st->ns->ids, m->index);
+	if (e)
+		rtshm_proc_entry(m, e);
+	mutex_unlock(&st->ns->lock);
 	return 0;
 }
 
@@ -150,10 +184,37 @@ static const struct seq_operations rtshm_proc_ops = {
 	.show = rtshm_proc_show,
 };
 
+static int rtshm_proc_open(struct inode *inode, struct file *file)
+{
+	struct rtshm_proc_state *st;
+
+	st = __seq_open_private(file, &rtshm_proc_ops, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->key = mntget(rtshm_ipc_key(current->nsproxy->ipc_ns));
+	st->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	return 0;
+}
+
+static int rtshm_proc_release(struct inode *inode, struct file *file)
+{
+	struct rtshm_proc_state *st = ((struct seq_file *)file->private_data)->private;
+
+	mntput(st->key);
+	put_pid_ns(st->pid_ns);
+	return seq_release_private(inode, file);
+}
+
+static const struct proc_ops rtshm_proc_fops = {
+	.proc_open = rtshm_proc_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = rtshm_proc_release,
+};
+
 int rtshm_proc_init(void)
 {
-	if (!proc_create_seq_private("rtshm", 0444, NULL, &rtshm_proc_ops,
-				     sizeof(struct rtshm_proc_state), NULL))
+	if (!proc_create("rtshm", 0444, NULL, &rtshm_proc_fops))
 		return -ENOMEM;
 	return 0;
 }

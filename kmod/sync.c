@@ -11,9 +11,9 @@
  * place before any other process can open the object.
  *
  * Futexes shared between processes need a page with a mapping, which a
- * segment's driver-owned pages lack, so each object is a one-page shmem
- * file, as SysV shared memory is, marked unevictable so a real-time waiter
- * never has to fault it back in.
+ * segment's driver-owned pages lack, so each object is a one-page
+ * kernel-internal shmem file, as SysV shared memory is, marked unevictable
+ * so a real-time waiter never has to fault it back in.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,6 +30,7 @@
 #include "rtshm_priv.h"
 
 static_assert(RTSHM_SYNC_STATE_SIZE <= PAGE_SIZE);
+static_assert(RTSHM_STATE_DELETED_OFFSET + sizeof(u32) == RTSHM_SYNC_STATE_SIZE);
 
 /* A new state page holding @len bytes of @state, the rest zero. */
 struct file *rtshm_state_new(const void *state, size_t len)
@@ -37,7 +38,7 @@ struct file *rtshm_state_new(const void *state, size_t len)
 	struct file *file;
 	struct page *page;
 
-	file = rtshm_shmem_file_noreserve("rtshm-sync", PAGE_SIZE);
+	file = rtshm_shmem_kernel_file_noreserve("rtshm-sync", PAGE_SIZE);
 	if (IS_ERR(file))
 		return file;
 	mapping_set_unevictable(file->f_mapping);
@@ -61,4 +62,24 @@ int rtshm_state_mmap(struct file *state, struct vm_area_struct *vma)
 {
 	vma_set_file(vma, state);
 	return vfs_mmap(state, vma);
+}
+
+/*
+ * Tell the object's waiters it is gone: they sleep with timeouts and look
+ * at the word, as the module has no way to wake a futex.
+ */
+void rtshm_state_mark_deleted(struct file *state)
+{
+	struct page *page;
+	u32 *word;
+
+	page = shmem_read_mapping_page(state->f_mapping, 0);
+	/* the page is unevictable and in the page cache: only a bug fails */
+	if (WARN_ON_ONCE(IS_ERR(page)))
+		return;
+	word = kmap_local_page(page) + RTSHM_STATE_DELETED_OFFSET;
+	WRITE_ONCE(*word, RTSHM_STATE_DELETED);
+	kunmap_local(word);
+	set_page_dirty(page);
+	put_page(page);
 }
