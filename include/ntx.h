@@ -2,7 +2,7 @@
 /*
  * INtime NTX API (the Windows side of INtime) for Linux: a normal process
  * looks up, imports and maps the shared memory of real-time processes that
- * use rt.h.  Link with librtshm.
+ * use rt.h, and shares semaphores with them.  Link with librtshm.
  *
  * Differences from INtime, all where INtime leaves the behaviour open:
  *  - There is one location, the local node, named "NodeA" (or the value
@@ -77,6 +77,7 @@ typedef WORD NTXSTATUS;
 
 /* Locations and the root process */
 NTXLOCATION ntxGetLocationByName(LPCSTR lpszLocationName);
+NTXSTATUS ntxGetRtStatus(NTXLOCATION hLoc);
 NTXHANDLE ntxGetRootRtProcess(NTXLOCATION hLoc);
 
 /* Object directory and handle conversion (names: 1..12 bytes) */
@@ -94,6 +95,51 @@ DWORD ntxGetRtSize(NTXHANDLE hObject);
 LPVOID ntxMapRtSharedMemory(NTXHANDLE hSegment);
 LPVOID ntxMapRtSharedMemoryEx(NTXHANDLE hSegment, DWORD dwFlags);
 NTXSTATUS ntxUnmapRtSharedMemory(NTXHANDLE hSegment);
+
+/*
+ * Mailboxes, shared with rt.h's (see the semantics there).  rtshm: the
+ * location is NTX_LOCAL or ntxGetLocationByName()'s, else E_LOCATION.
+ * An NTXHANDLE of the root process cannot be sent (E_EXIST); handles made
+ * in another IPC namespace give E_LOCATION.  ntxReceiveRtHandle()'s
+ * handles work with the other NTX calls, a segment's with
+ * ntxMapRtSharedMemory().
+ */
+#define NTX_DATA_MESSAGE_SIZE	128
+#define NTX_OBJECT_MAILBOX	0x0000
+#define NTX_DATA_MAILBOX	0x0020
+
+/*
+ * Semaphores: the same objects as rt.h's, with its semantics (see there).
+ * ntxCreateRtSemaphore() wants NTX_LOCAL or the node's location
+ * (E_LOCATION for another); the semaphore belongs to the calling process.
+ * ntxWaitForRtSemaphore() returns the units left or NTX_ERROR (0xFFFF):
+ * as in INtime, a count of 65535 looks like NTX_ERROR, so check
+ * ntxGetLastRtError() then.
+ */
+#ifndef NTX_FIFO_QUEUING
+#define NTX_FIFO_QUEUING	0x0000
+#endif
+#ifndef NTX_PRIORITY_QUEUING
+#define NTX_PRIORITY_QUEUING	0x0001
+#endif
+#ifndef MAILBOX_DEPTH
+#define MAILBOX_DEPTH(n)	(((n) >> 1) & 0x1e)	/* n: 8..60, multiple of 4 */
+#endif
+
+NTXHANDLE ntxCreateRtMailbox(NTXLOCATION hLocation, DWORD dwFlags);
+NTXSTATUS ntxDeleteRtMailbox(NTXHANDLE hMailbox);
+NTXSTATUS ntxSendRtHandle(NTXHANDLE hMailbox, NTXHANDLE hObject,
+			  NTXHANDLE hResponse);
+NTXHANDLE ntxReceiveRtHandle(NTXHANDLE hMailbox, DWORD dwMilliseconds,
+			     NTXHANDLE *phResponse);
+NTXSTATUS ntxSendRtData(NTXHANDLE hMailbox, LPVOID pMessage, WORD wActualLength);
+WORD ntxReceiveRtData(NTXHANDLE hMailbox, LPVOID pMessage, DWORD dwMilliseconds);
+
+NTXHANDLE ntxCreateRtSemaphore(NTXLOCATION hLocation, WORD wInitCount,
+			       WORD wMaxCount, WORD wFlags);
+WORD ntxWaitForRtSemaphore(NTXHANDLE hSemaphore, WORD wUnits, DWORD dwMilliseconds);
+NTXSTATUS ntxReleaseRtSemaphore(NTXHANDLE hSemaphore, WORD wUnits);
+NTXSTATUS ntxDeleteRtSemaphore(NTXHANDLE hSemaphore);
 
 /* Status of the calling thread's last failing call; E_OK if none failed. */
 NTXSTATUS ntxGetLastRtError(void);

@@ -28,6 +28,15 @@ extern "C" {
 #define RTSHM_RDONLY	0x0	/* read-only handle: maps can never write */
 #define RTSHM_RDWR	0x1	/* read-write handle */
 #define RTSHM_EXCL	0x2	/* rtshm_create(): fail with -EEXIST if it exists */
+/*
+ * rtshm_create() and rtshm_sync_create(): the new object belongs to the
+ * returned handle and is deleted when that handle is closed (at the
+ * latest when the process ends) or by rtshm_delete(), even while other
+ * handles are open: INtime's rule that a process's objects go with it.
+ * A deleted object loses its name, cannot be opened or described any
+ * more (-ENOENT) and is freed with its last handle and mapping (2.2).
+ */
+#define RTSHM_OWNED	0x4
 
 /*
  * rtshm_create() only: where the memory comes from (one of, in bits 4-5 of
@@ -67,9 +76,21 @@ extern "C" {
 #define RTSHM_OBJ_EVENT		2	/* synchronisation objects: see */
 #define RTSHM_OBJ_MUTEX		3	/* rtshm_sync_create() */
 #define RTSHM_OBJ_SEMAPHORE	4
+#define RTSHM_OBJ_RT_SEMAPHORE	5	/* INtime semaphore (module ABI 2.2) */
+#define RTSHM_OBJ_MAILBOX	6	/* INtime mailbox (module ABI 2.2) */
+#define RTSHM_OBJ_PROCESS	7	/* INtime process: a directory (2.2) */
 
 /* Bytes of a synchronisation object's state page. */
 #define RTSHM_SYNC_STATE_BYTES	4096
+
+/*
+ * The last 32 bits of the state page belong to the kernel: 0 while the
+ * object lives, RTSHM_SYNC_DELETED once an RTSHM_OWNED object is deleted,
+ * so a waiter that sleeps with a timeout sees the deletion even when the
+ * deleting process was killed and woke nobody (2.2).
+ */
+#define RTSHM_SYNC_DELETED_OFFSET	4092
+#define RTSHM_SYNC_DELETED		0x44454144U	/* "DEAD" */
 
 /* What a successful create or open found. */
 struct rtshm_result {
@@ -109,6 +130,8 @@ struct rtshm_seg_info {
 				 * condition variables, sem_t), GUP and O_DIRECT
 				 * work in this memory; 0: the pool tier, which
 				 * has no struct pages, or a module before 1.3 */
+	int owned;		/* created with RTSHM_OWNED (2.2) */
+	int deleted;		/* an owned object, deleted (2.2) */
 };
 
 /* The loaded module (rtshm_module_info()). */
@@ -129,7 +152,8 @@ struct rtshm_module_info {
  * @size: bytes, rounded up to whole pages; ignored if the name exists
  * @flags: RTSHM_RDWR or RTSHM_RDONLY, optionally | RTSHM_EXCL, one
  *	   RTSHM_USE_* and RTSHM_ON_NODE(n) (tier and node apply to a new
- *	   segment only, like @size)
+ *	   segment only, like @size), RTSHM_OWNED (unnamed or with
+ *	   RTSHM_EXCL; -EOPNOTSUPP before module ABI 2.2)
  * @mode: permission bits (0777 mask) of a new segment
  * @res: optional; receives size, id and whether this call created it
  *
@@ -146,12 +170,54 @@ int rtshm_create(const char *name, uint64_t size, unsigned int flags,
 		 mode_t mode, struct rtshm_result *res);
 
 /**
+ * rtshm_create_below() - rtshm_create() of memory at low physical addresses
+ * @max_phys: the highest physical address any byte of a new segment may
+ *	      have (a device that addresses 32 bits: 0xffffffff); UINT64_MAX
+ *	      is no limit, as rtshm_create()
+ *
+ * The other arguments and the result are those of rtshm_create(); like the
+ * tier and the node, @max_phys applies to a new segment only.  Every tier
+ * honours it: the page tier (up to 4 MiB) by asking zone by zone (ZONE_DMA
+ * ends at 16 MiB, ZONE_DMA32 at 4 GiB), the contig tier by scanning below
+ * it, the pool by its first fit.
+ *
+ * Return: a handle, or the errors of rtshm_create(); -ENOMEM also when no
+ * tier tried has the memory at or below @max_phys; -EOPNOTSUPP if the
+ * module is older than ABI 2.1 and @max_phys is not UINT64_MAX.
+ */
+int rtshm_create_below(const char *name, uint64_t size, unsigned int flags,
+		       mode_t mode, uint64_t max_phys, struct rtshm_result *res);
+
+/**
+ * rtshm_phys() - the physical address of a byte of a segment
+ * @handle: a handle of a segment (either access)
+ * @offset: byte offset into the segment, below its size
+ * @phys: receives the physical address of that byte
+ * @contig: optional; receives how many bytes are physically contiguous
+ *	    from there on (to the end of the segment, in every tier)
+ *
+ * For programs that give segment memory to a device.  The address stays
+ * valid while the segment lives: its memory never moves.  Only a handle
+ * whose /dev/rtshm file was opened with CAP_SYS_ADMIN (the rule of
+ * rtshm_stat()'s phys_addr and of /proc/rtshm) may ask.
+ *
+ * Return: 0, or -EPERM (the opener lacked CAP_SYS_ADMIN), -EINVAL (@phys
+ * NULL, or @offset not below the size), -EBADF (not a handle), -ENOTCONN
+ * (unbound), -EMEDIUMTYPE (a synchronisation object), -EOPNOTSUPP (a
+ * module older than ABI 2.1).  *@phys and *@contig are untouched on
+ * failure.
+ */
+int rtshm_phys(int handle, uint64_t offset, uint64_t *phys, uint64_t *contig);
+
+/**
  * rtshm_sync_create() - create a synchronisation object, or open it
  * @name: NULL or "" for an unnamed object; else as for rtshm_create()
- * @type: RTSHM_OBJ_EVENT, RTSHM_OBJ_MUTEX or RTSHM_OBJ_SEMAPHORE
- * @state: initial contents of the object's state page (the rest is zero)
+ * @type: RTSHM_OBJ_EVENT, RTSHM_OBJ_MUTEX, RTSHM_OBJ_SEMAPHORE,
+ *	  RTSHM_OBJ_RT_SEMAPHORE or RTSHM_OBJ_MAILBOX
+ * @state: initial contents of the object's state page (the rest is zero;
+ *	   the last 32 bits are the kernel's, see RTSHM_SYNC_DELETED_OFFSET)
  * @len: bytes at @state, 1..RTSHM_SYNC_STATE_BYTES
- * @flags: 0 or RTSHM_EXCL; the handle is always read-write
+ * @flags: 0, RTSHM_EXCL, RTSHM_OWNED; the handle is always read-write
  * @mode: permission bits of a new object
  * @res: optional, as for rtshm_create(); size is the state page's size
  *
@@ -168,6 +234,32 @@ int rtshm_create(const char *name, uint64_t size, unsigned int flags,
 int rtshm_sync_create(const char *name, uint32_t type, const void *state,
 		      size_t len, unsigned int flags, mode_t mode,
 		      struct rtshm_result *res);
+
+/**
+ * rtshm_sync_open_id() - open a synchronisation object by id (2.2)
+ * @id: its id
+ * @serial: 0, or the serial the object must have (see rtshm_open_serial())
+ * @type: the RTSHM_OBJ_* it must be
+ * @res: optional
+ *
+ * Return: a read-write handle, or -ENOENT (no such object, another serial,
+ * or deleted), -EMEDIUMTYPE (another type), -EACCES, -EINVAL.
+ */
+int rtshm_sync_open_id(uint32_t id, uint64_t serial, uint32_t type,
+		       struct rtshm_result *res);
+
+/**
+ * rtshm_delete() - delete an RTSHM_OWNED object now (2.2)
+ * @handle: any read-write handle of it, its owner's or another's
+ *
+ * What closing the owning handle does, done now: the name goes, opens
+ * fail, a sync object's deleted word is set.  Handles and mappings stay
+ * valid until closed.
+ *
+ * Return: 0, -EBADF, -EPERM (read-only handle), -EINVAL (not an owned
+ * object), -ENOENT (already deleted).
+ */
+int rtshm_delete(int handle);
 
 /**
  * rtshm_sync_open() - open an existing named synchronisation object
@@ -231,6 +323,22 @@ int rtshm_catalog(int handle, const char *name);
  * Return: 0, -ENOENT, -EACCES (no write permission on the object).
  */
 int rtshm_uncatalog(const char *name);
+
+/*
+ * Directories (module ABI 2.2): a process object (RTSHM_OBJ_PROCESS, made
+ * with rtshm_sync_create() and RTSHM_OWNED) has a directory of names of
+ * its own, which go when it is deleted.  These are rtshm_lookup(),
+ * rtshm_catalog() and rtshm_uncatalog() in the directory of the process
+ * object @dir_id of serial @dir_serial.  Extra errors: -ESRCH (no such
+ * process object, or deleted: a waiting lookup returns it when that
+ * happens), -ENOTDIR (@dir_id is another type), -EACCES (no read
+ * permission on it for a lookup, no write permission otherwise).
+ */
+int rtshm_lookup_dir(uint32_t dir_id, uint64_t dir_serial, const char *name,
+		     long timeout_ms, struct rtshm_object_info *info);
+int rtshm_catalog_dir(int handle, uint32_t dir_id, uint64_t dir_serial,
+		      const char *name);
+int rtshm_uncatalog_dir(uint32_t dir_id, uint64_t dir_serial, const char *name);
 
 /**
  * rtshm_map() - map part or all of a segment, prefaulted

@@ -28,6 +28,13 @@ typedef WORD RTHANDLE;
 #define NULL_RTHANDLE	((RTHANDLE)0)
 #define BAD_RTHANDLE	((RTHANDLE)0xFFFF)
 
+/*
+ * rtshm: the root process's RTHANDLE, what GetRtThreadHandles(ROOT_PROCESS)
+ * returns.  Like BAD_RTHANDLE, an id the INtime calls never hand out for
+ * an object.
+ */
+#define RTSHM_ROOT_RTHANDLE	((RTHANDLE)0xFFFE)
+
 /* Timeouts of the lookup calls, in milliseconds. */
 #define NO_WAIT		0U
 #define WAIT_FOREVER	INFINITE

@@ -3,7 +3,8 @@
  * The part of <windows.h> that code ported from RTX/RTX64 needs: the Win32
  * types (from rtshm_wintypes.h, shared with the INtime headers), _T(), the
  * error codes librtshm reports, page protections and the kernel32 calls
- * librtshm implements (GetLastError, SetLastError, ExitProcess).
+ * librtshm implements (GetLastError, SetLastError, ExitProcess, Sleep),
+ * the Interlocked family and the program entry points RTSS code uses.
  * Included by <rtapi.h> and by the compat <windows.h> and <tchar.h>, so
  * they can be included together, in any order.
  */
@@ -84,8 +85,44 @@ VOID WINAPI SetLastError(DWORD dwErrCode);
 /* exit(): flushes stdio and runs atexit handlers; the kernel closes every handle. */
 __attribute__((noreturn)) VOID WINAPI ExitProcess(UINT uExitCode);
 
+/* --- idioms of ported RTSS code: calling conventions, Sleep ------------ */
+/* The single-underscore spellings MSVC also accepts ("void _cdecl main"). */
+#ifndef _cdecl
+#define _cdecl
+#endif
+#ifndef _stdcall
+#define _stdcall
+#endif
+#ifndef __fastcall
+#define __fastcall
+#endif
+#ifndef _fastcall
+#define _fastcall
+#endif
+
+/* SleepEx's value when an APC ended the wait; rtshm has no APCs. */
+#define WAIT_IO_COMPLETION	0x000000C0
+
+/*
+ * Suspend the calling thread for at least dwMilliseconds on the monotonic
+ * clock (signals do not shorten it); 0 yields the processor to a ready
+ * thread of the same priority (sched_yield), INFINITE never returns.
+ */
+VOID WINAPI Sleep(DWORD dwMilliseconds);
+/* Sleep; no APC or I/O completion routine can be queued, so always 0. */
+DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+
+/* As RTX's Rtapi.h names them. */
+#define RtSleep		Sleep
+#define RtSleepEx	SleepEx
+/* --- end of the idioms block ------------------------------------------ */
+
 #ifdef __cplusplus
 }
 #endif
+
+/* Interlocked*, MemoryBarrier, YieldProcessor; void main, wmain (see there). */
+#include "rtshm_interlocked.h"
+#include "rtshm_entry.h"
 
 #endif /* RTSHM_WINDOWS_H */

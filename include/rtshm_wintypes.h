@@ -50,6 +50,8 @@ typedef int32_t		INT32;
 typedef uint32_t	UINT32;
 typedef int64_t		INT64, LONGLONG, *PLONGLONG;
 typedef uint64_t	UINT64, DWORD64, ULONGLONG, *PULONGLONG;
+typedef int64_t		LONG64, *PLONG64;
+typedef uint64_t	ULONG64, *PULONG64;
 typedef intptr_t	INT_PTR, LONG_PTR;
 typedef uintptr_t	UINT_PTR, ULONG_PTR, DWORD_PTR, *PDWORD_PTR;
 typedef size_t		SIZE_T, *PSIZE_T;
@@ -85,6 +87,9 @@ typedef union _LARGE_INTEGER {
 	} u;
 	LONGLONG QuadPart;
 } LARGE_INTEGER, *PLARGE_INTEGER;
+
+/* ntdef.h: a physical address, as RtGetPhysicalAddress returns it. */
+typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
 
 typedef union _ULARGE_INTEGER {
 	__extension__ struct {

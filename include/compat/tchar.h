@@ -15,6 +15,16 @@
 
 #include "../rtshm_windows.h"
 
+/*
+ * _tmain is wmain under _UNICODE, which gets argv and envp converted from
+ * UTF-8, as RTSS passes wide arguments; main otherwise (rtshm_entry.h).
+ */
+#ifdef _UNICODE
+#define _tmain		wmain
+#else
+#define _tmain		main
+#endif
+
 #ifdef _UNICODE
 typedef wchar_t _TCHAR;
 #define _tcslen		wcslen
