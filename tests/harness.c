@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Test runner: see harness.h. */
 #include <grp.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -17,7 +18,7 @@
  * rtshm_time_scale=N of the kernel command line, which the kernel hands to
  * init, and init to us, as an environment variable.
  */
-static unsigned int t_time_scale(void)
+unsigned int t_time_scale(void)
 {
 	const char *v = getenv("rtshm_time_scale");
 	int n = v ? atoi(v) : 1;
@@ -166,7 +167,9 @@ static int t_run_one(const struct t_case *c)
 int main(int argc, char **argv)
 {
 	const char *slash = strrchr(argv[0], '/');
+	struct timespec t0, t1;
 	int i, failed = 0;
+	double secs;
 
 	t_prog = slash ? slash + 1 : argv[0];
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -176,9 +179,15 @@ int main(int argc, char **argv)
 
 		if (argc > 1 && strcmp(argv[1], c->name))
 			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = t_run_one(c);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		printf("RTSHM-RESULT %s %s/%s\n",
 		       rc == 0 ? "PASS" : rc == 77 ? "SKIP" : "FAIL", t_prog, c->name);
+		/* where the suite's time goes: every test of a second or more */
+		secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (secs >= 1.0)
+			printf("RTSHM-TIME %s/%s %.0fs\n", t_prog, c->name, secs);
 		failed += rc != 0 && rc != 77;
 	}
 	return failed ? 1 : 0;
@@ -194,4 +203,67 @@ void t_burn_cpu_ms(double ms)
 	do
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	while (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6 - start < ms);
+}
+
+long long t_proc_pool_used(long long *size)
+{
+	char line[512];
+	long long used = -1, sz = 0;
+	FILE *f = fopen("/proc/rtshm", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "pool bytes %lld/%lld", &used, &sz) == 2)
+			break;
+	fclose(f);
+	if (size)
+		*size = sz;
+	return used;
+}
+
+long long t_meminfo_kib(const char *key)
+{
+	char line[256];
+	long long v = -1;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			v = atoll(line + strlen(key) + 1);
+	fclose(f);
+	return v;
+}
+
+long long t_pcp_free_kib(void)
+{
+	char line[256];
+	long long pages = 0;
+	FILE *f = fopen("/proc/zoneinfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " ");
+
+		if (!strncmp(p, "count:", 6))
+			pages += atoll(p + 6);
+	}
+	fclose(f);
+	return pages * 4;
+}
+
+long long t_memfree_settled(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+
+	sync();
+	if (fd >= 0) {
+		if (write(fd, "3", 1) != 1)
+			t_fail(__FILE__, __LINE__, "drop_caches");
+		close(fd);
+	}
+	return t_meminfo_kib("MemFree") + t_pcp_free_kib();
 }

@@ -97,6 +97,19 @@ int t_wait(int pid);
 
 /* Spin on this thread's CPU time for @ms (a critical section that runs). */
 void t_burn_cpu_ms(double ms);
+/* The factor rtshm_time_scale=N of the kernel command line (1 if unset). */
+unsigned int t_time_scale(void);
+/* A /proc/meminfo field in KiB, or -1. */
+long long t_meminfo_kib(const char *key);
+/* Free pages on the per-CPU lists in KiB, which MemFree does not count. */
+long long t_pcp_free_kib(void);
+/* Free memory in KiB with the page cache dropped, per-CPU lists included. */
+long long t_memfree_settled(void);
+/*
+ * The "pool bytes USED/SIZE" line of /proc/rtshm: USED, and SIZE into
+ * *@size if not NULL; -1 if there is no such line.
+ */
+long long t_proc_pool_used(long long *size);
 /* Unique name for this test run; valid until 16 more calls. */
 const char *t_name(const char *tag);
 

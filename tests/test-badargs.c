@@ -125,7 +125,9 @@ static void *scratch;
 	X(rtshm_uncatalog(absent), ENOENT)					\
 	/* rtshm_sync_create, rtshm_sync_open */				\
 	X(rtshm_sync_create("n", RTSHM_OBJ_SHM, fx.long_name, 4, 0, 0600, NULL), EINVAL) \
-	X(rtshm_sync_create("n", 5, fx.long_name, 4, 0, 0600, NULL), EINVAL)	\
+	X(rtshm_sync_create("n", RTSHM_OBJ_PROCESS + 1, fx.long_name, 4, 0, 0600, NULL), EINVAL) \
+	X(rtshm_sync_create("n", RTSHM_OBJ_EVENT, fx.long_name, 4, RTSHM_OWNED, 0600, NULL), EINVAL) \
+	X(rtshm_sync_create(NULL, RTSHM_OBJ_PROCESS, fx.long_name, 4, 0, 0600, NULL), EINVAL) \
 	X(rtshm_sync_create("n", RTSHM_OBJ_EVENT, NULL, 4, 0, 0600, NULL), EINVAL) \
 	X(rtshm_sync_create("n", RTSHM_OBJ_EVENT, fx.long_name, 0, 0, 0600, NULL), EINVAL) \
 	X(rtshm_sync_create("n", RTSHM_OBJ_EVENT, fx.map, RTSHM_SYNC_STATE_BYTES + 1, 0, 0600, NULL), EINVAL) \
@@ -137,7 +139,27 @@ static void *scratch;
 	X(rtshm_sync_open("", RTSHM_OBJ_EVENT, NULL), EINVAL)			\
 	X(rtshm_sync_open("n", RTSHM_OBJ_SHM, NULL), EINVAL)			\
 	X(rtshm_sync_open(fx.long_name, RTSHM_OBJ_MUTEX, NULL), ENAMETOOLONG)	\
-	X(rtshm_sync_open(absent, RTSHM_OBJ_SEMAPHORE, NULL), ENOENT)
+	X(rtshm_sync_open(absent, RTSHM_OBJ_SEMAPHORE, NULL), ENOENT)		\
+	/* ABI 2.2: owned objects and directories */				\
+	X(rtshm_sync_open_id(0, 0, RTSHM_OBJ_EVENT, NULL), EINVAL)		\
+	X(rtshm_sync_open_id(1, 0, RTSHM_OBJ_SHM, NULL), EINVAL)		\
+	X(rtshm_sync_open_id(65535, 1, RTSHM_OBJ_MAILBOX, NULL), ENOENT)	\
+	X(rtshm_create(absent, 4096, RTSHM_RDWR | RTSHM_OWNED, 0600, NULL), EINVAL) \
+	X(rtshm_delete(-1), EBADF)						\
+	X(rtshm_delete(fx.h), EINVAL)						\
+	X(rtshm_lookup_dir(0, 1, "n", 0, &fx.obj), EINVAL)			\
+	X(rtshm_lookup_dir(1, 0, "n", 0, &fx.obj), EINVAL)			\
+	X(rtshm_lookup_dir(1, 1, NULL, 0, &fx.obj), EINVAL)			\
+	X(rtshm_lookup_dir(1, 1, "n", 0, NULL), EINVAL)			\
+	X(rtshm_lookup_dir(1, 1, fx.long_name, 0, &fx.obj), ENAMETOOLONG)	\
+	X(rtshm_lookup_dir(65535, 1, "n", 0, &fx.obj), ESRCH)		\
+	X(rtshm_catalog_dir(-1, 1, 1, "n"), EBADF)				\
+	X(rtshm_catalog_dir(fx.h, 0, 1, "n"), EINVAL)				\
+	X(rtshm_catalog_dir(fx.h, 65535, 1, ""), EINVAL)			\
+	X(rtshm_catalog_dir(fx.h, 65535, 1, "n"), ESRCH)			\
+	X(rtshm_uncatalog_dir(1, 0, "n"), EINVAL)				\
+	X(rtshm_uncatalog_dir(65535, 1, fx.long_name), ENAMETOOLONG)		\
+	X(rtshm_uncatalog_dir(65535, 1, "n"), ESRCH)
 
 #define AS_TEXT(expr, err) { #expr, err },
 static const struct {
@@ -194,8 +216,8 @@ static char long_ansi[300];
 	X(RtCreateSharedMemoryA(0, 1, 0, "n", &loc), ERROR_NOT_ENOUGH_MEMORY)	\
 	X(RtCreateSharedMemoryW(0, 0, 4096, bad_wide, &loc), ERROR_INVALID_NAME) \
 	X(RtCreateSharedMemoryW(0, 0, 0, L"n", &loc), ERROR_INVALID_PARAMETER)	\
-	X(RtOpenSharedMemoryA(0, FALSE, "n", &loc), ERROR_INVALID_PARAMETER)	\
-	X(RtOpenSharedMemoryA(4, FALSE, "n", &loc), ERROR_INVALID_PARAMETER)	\
+	X(RtOpenSharedMemoryA(0, FALSE, absent, &loc), ERROR_FILE_NOT_FOUND)	\
+	X(RtOpenSharedMemoryA(PAGE_READWRITE, FALSE, absent, &loc), ERROR_FILE_NOT_FOUND) \
 	X(RtOpenSharedMemoryA(SHM_MAP_READ, FALSE, NULL, &loc), ERROR_INVALID_PARAMETER) \
 	X(RtOpenSharedMemoryA(SHM_MAP_READ, FALSE, "", &loc), ERROR_INVALID_PARAMETER) \
 	X(RtOpenSharedMemoryA(SHM_MAP_READ, FALSE, "n", NULL), ERROR_INVALID_PARAMETER) \
@@ -213,11 +235,11 @@ static char long_ansi[300];
 	X(RtMapViewOfSharedMemory(rtx_h, SHM_MAP_READ, 0, 1, 0), ERROR_MAPPED_ALIGNMENT) \
 	X(RtMapViewOfSharedMemory(rtx_h, SHM_MAP_READ, 0, 8192, 0), ERROR_INVALID_PARAMETER) \
 	X(RtMapViewOfSharedMemory(rtx_h, SHM_MAP_READ, 0, 0, 8193), ERROR_INVALID_PARAMETER) \
-	X(RtMapViewOfSharedMemory(rtx_h, 0, 0, 0, 0), ERROR_INVALID_PARAMETER) \
 	X(RtCreateEventA(NULL, FALSE, FALSE, "a\\b"), ERROR_INVALID_NAME)	\
 	X(RtCreateEventA(NULL, FALSE, FALSE, long_ansi), ERROR_FILENAME_EXCED_RANGE) \
 	X(RtCreateEventW(NULL, TRUE, FALSE, bad_wide), ERROR_INVALID_NAME)	\
-	X(RtOpenEventA(0, FALSE, "n"), ERROR_INVALID_PARAMETER)		\
+	X(RtOpenEventA(0x00400000, FALSE, "n"), ERROR_INVALID_PARAMETER)	\
+	X(RtOpenEventA(0, FALSE, absent), ERROR_FILE_NOT_FOUND)		\
 	X(RtOpenEventA(EVENT_ALL_ACCESS, FALSE, NULL), ERROR_INVALID_PARAMETER) \
 	X(RtOpenEventA(EVENT_ALL_ACCESS, FALSE, absent), ERROR_FILE_NOT_FOUND) \
 	X(RtOpenEventW(EVENT_ALL_ACCESS, FALSE, bad_wide), ERROR_INVALID_NAME) \
@@ -227,7 +249,8 @@ static char long_ansi[300];
 	X(RtCreateMutexA(NULL, FALSE, long_ansi), ERROR_FILENAME_EXCED_RANGE)	\
 	X(RtCreateMutexW(NULL, TRUE, bad_wide), ERROR_INVALID_NAME)		\
 	X(RtOpenMutexA(MUTEX_ALL_ACCESS, FALSE, absent), ERROR_FILE_NOT_FOUND)	\
-	X(RtOpenMutexW(0x40000000, FALSE, L"n"), ERROR_INVALID_PARAMETER)	\
+	X(RtOpenMutexW(0x00000100, FALSE, L"n"), ERROR_INVALID_PARAMETER)	\
+	X(RtOpenMutexA(0x40000000, FALSE, absent), ERROR_FILE_NOT_FOUND)	\
 	X(RtReleaseMutex(NULL), ERROR_INVALID_HANDLE)				\
 	X(RtReleaseMutex(rtx_h), ERROR_INVALID_HANDLE)				\
 	X(RtCreateSemaphoreA(NULL, 0, 0, NULL), ERROR_INVALID_PARAMETER)	\

@@ -66,9 +66,10 @@ static void fuzz_ioctl(struct fuzz_state *st, int fd)
 	static const unsigned long cmds[] = {
 		RTSHM_IOC_GET_INFO, RTSHM_IOC_CREATE, RTSHM_IOC_OPEN, RTSHM_IOC_STAT,
 		RTSHM_IOC_LOOKUP, RTSHM_IOC_CATALOG, RTSHM_IOC_UNCATALOG,
+		RTSHM_IOC_PHYS, RTSHM_IOC_DELETE,
 	};
 	unsigned char *arg = st->buf;
-	unsigned long cmd = cmds[rnd(st, 7)];
+	unsigned long cmd = cmds[rnd(st, sizeof(cmds) / sizeof(cmds[0]))];
 	unsigned int i;
 
 	for (i = 0; i < 512; i++)

@@ -25,6 +25,7 @@ struct unloaded_results {
 	NTXSTATUS map_status;
 	NTXSTATUS type_status;
 	NTXSTATUS import_status;
+	NTXSTATUS node_status;
 	DWORD alloc_status;
 	DWORD rt_lookup_status;
 	DWORD rt_map_status;
@@ -47,6 +48,7 @@ static void probe_without_module(NTXHANDLE root, NTXHANDLE seg, struct unloaded_
 	u->type_status = ntxGetLastRtError();
 	ntxImportRtHandle(1, root);
 	u->import_status = ntxGetLastRtError();
+	u->node_status = ntxGetRtStatus(NTX_LOCAL);
 	u->alloc = AllocateRtMemory(4096);
 	u->alloc_status = GetLastRtError();
 	LookupRtHandle(NULL_RTHANDLE, "absent", NO_WAIT);
@@ -93,6 +95,8 @@ TEST(no_module_is_e_ntx_internal_error)
 	CHECK_EQ(u.map_status, E_NTX_INTERNAL_ERROR);
 	CHECK_EQ(u.type_status, E_NTX_INTERNAL_ERROR);
 	CHECK_EQ(u.import_status, E_NTX_INTERNAL_ERROR);
+	/* what a port checks first: the node is not initialised */
+	CHECK_EQ(u.node_status, E_EXIST);
 	CHECK(u.alloc == NULL);
 	CHECK_EQ(u.alloc_status, E_NTX_INTERNAL_ERROR);
 	CHECK_EQ(u.rt_lookup_status, E_NTX_INTERNAL_ERROR);
@@ -100,6 +104,7 @@ TEST(no_module_is_e_ntx_internal_error)
 	CHECK_EQ(u.catalog_status, E_NTX_INTERNAL_ERROR);
 
 	/* back: the calls work again */
+	CHECK_EQ(ntxGetRtStatus(NTX_LOCAL), E_OK);
 	CHECK(ntxGetRootRtProcess(NTX_LOCAL) == root);
 	p = AllocateRtMemory(4096);
 	CHECK(p != NULL);

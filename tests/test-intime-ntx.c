@@ -52,6 +52,13 @@ TEST(location_and_root_process)
 	CHECK(ntxGetLocationByName("NodeA") == NTX_UNDEFINED_LOCATION);
 	CHECK_SYS(unsetenv("RTSHM_INTIME_NODE"));
 
+	/* the node is up while rtshm.ko is loaded; no other node exists */
+	CHECK_EQ(ntxGetRtStatus(loc), E_OK);
+	CHECK_EQ(ntxGetRtStatus(NTX_LOCAL), E_OK);
+	CHECK_EQ(ntxGetRtStatus(NTX_UNDEFINED_LOCATION), E_LOCATION);
+	CHECK_NTX_ERROR(E_LOCATION);
+	CHECK_EQ(ntxGetRtStatus((NTXLOCATION)&loc), E_LOCATION);
+
 	root = root_process();
 	CHECK(ntxGetRootRtProcess(loc) == root);	/* one handle per object */
 	CHECK_EQ(ntxGetType(root), NTX_TYPE_RT_PROCESS);

@@ -7,7 +7,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ntx.h"
 #include "rt.h"
+#include "rtapi.h"
 #include "rtshm.h"
 #include "harness.h"
 #include "intime-helpers.h"
@@ -433,4 +435,40 @@ TEST(last_error_is_per_thread_and_survives_success)
 		CHECK_EQ(FreeRtMemory(t[i].block), 4096);
 	}
 	CHECK_RT_ERROR(E_PARAM);	/* the threads never touched ours */
+}
+
+/* INtime's RT side keeps one status with Win32: GetLastError reads it too. */
+TEST(get_last_error_and_get_last_rt_error_share_one_slot)
+{
+	CHECK(AllocateRtMemory(0) == NULL);
+	CHECK_EQ(GetLastError(), E_PARAM);
+	SetLastError(ERROR_INVALID_HANDLE);
+	CHECK_EQ(GetLastRtError(), ERROR_INVALID_HANDLE);
+	CHECK_EQ(ntxGetLastRtError(), ERROR_INVALID_HANDLE);
+	/* 32 bits are kept; the INtime calls read 16 */
+	SetLastRtError(0x12345678);
+	CHECK_EQ(GetLastError(), 0x12345678);
+	CHECK_EQ(GetLastRtError(), 0x5678);
+	/* an RTX failure is seen by INtime code as well */
+	CHECK(RtOpenSharedMemory(SHM_MAP_WRITE, FALSE, "no.such.segment", NULL) == NULL);
+	CHECK_EQ(GetLastRtError(), GetLastError() & 0xFFFF);
+	CHECK(GetLastError() != 0x12345678);
+}
+
+/* Catalog, the older name existing RT code calls. */
+TEST(catalog_is_catalog_rt_handle)
+{
+	RTHANDLE seg, found;
+	char *p = AllocateRtMemory(4096);
+
+	CHECK(p != NULL);
+	seg = CreateRtMemoryHandle(p, 4096);
+	CHECK(seg != BAD_RTHANDLE);
+	CHECK(Catalog(NULL_RTHANDLE, seg, "oldname"));
+	found = LookupRtHandle(NULL_RTHANDLE, "oldname", NO_WAIT);
+	CHECK_EQ(found, seg);
+	CHECK(!Catalog(NULL_RTHANDLE, seg, "oldname"));
+	CHECK_RT_ERROR(E_LIMIT);	/* one name per object */
+	CHECK(UncatalogRtHandle(NULL_RTHANDLE, "oldname"));
+	CHECK_EQ(FreeRtMemory(p), 4096);
 }

@@ -114,17 +114,18 @@ TEST(bad_fields)
 	struct rtshm_bind b;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(b.reserved) / sizeof(b.reserved[0]); i++) {
-		b = good_create("r");
-		b.reserved[i] = 1ULL << (i * 16);
-		BAD_CREATE(b, EINVAL);
-	}
+	/* 2.1: max_phys, reserved before, is still zero without its flag */
+	b = good_create("r");
+	b.max_phys = 1;
+	BAD_CREATE(b, EINVAL);
+	b.max_phys = ~0ULL;
+	BAD_CREATE(b, EINVAL);
 	b = good_create("s");
 	b.serial = 1;
 	BAD_CREATE(b, EINVAL);
 	b.flags |= RTSHM_BIND_SERIAL;
 	BAD_CREATE(b, EINVAL);
-	for (i = 5; i < 32; i++) {
+	for (i = 6; i < 32; i++) {
 		b = good_create("f");
 		b.flags |= 1U << i;
 		BAD_CREATE(b, EINVAL);
@@ -176,6 +177,10 @@ TEST(bad_fields)
 	BAD_CREATE(b, EINVAL);
 	b.tier = 0;
 	b.flags |= RTSHM_BIND_NODE;
+	BAD_CREATE(b, EINVAL);
+	b.flags &= ~RTSHM_BIND_NODE;	/* nor is a physical limit */
+	b.flags |= RTSHM_BIND_MAX_PHYS;
+	b.max_phys = ~0ULL;
 	BAD_CREATE(b, EINVAL);
 	b = good_create("m");
 	b.mode = 01000;
@@ -242,6 +247,12 @@ TEST(bad_fields)
 	b.flags |= RTSHM_BIND_NODE;
 	b.node = 0;
 	BAD_OPEN(b, EINVAL);
+	b.flags &= ~RTSHM_BIND_NODE;	/* 2.1: the physical limit too */
+	b.flags |= RTSHM_BIND_MAX_PHYS;
+	b.max_phys = ~0ULL;
+	BAD_OPEN(b, EINVAL);
+	b.flags &= ~RTSHM_BIND_MAX_PHYS;
+	BAD_OPEN(b, EINVAL);
 	b = good_create("n");
 	b.size = 0;
 	b.mode = 0;
@@ -266,15 +277,29 @@ TEST(lookup_and_catalog_fields)
 	l.name = (uintptr_t)"absent";
 	l.name_len = 6;
 	CHECK_EQ(lookup_err(l), ENOENT);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 2; i++) {
 		struct rtshm_lookup bad = l;
 
 		bad.reserved[i] = 1;
 		CHECK_EQ(lookup_err(bad), EINVAL);
 	}
-	l.flags = 1U << 2;
+	l.flags = 1U << 3;
 	CHECK_EQ(lookup_err(l), EINVAL);
+	l.pad = 1;
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.pad = 0;
+	/* a directory needs its flag, its id and its serial (2.2) */
+	l.flags = RTSHM_LOOKUP_DIR;
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.dir_id = 1;
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.dir_serial = 1;
+	CHECK_EQ(lookup_err(l), ESRCH);
 	l.flags = 0;
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.dir_id = 0;
+	CHECK_EQ(lookup_err(l), EINVAL);
+	l.dir_serial = 0;
 	l.deadline_ns = 1;	/* a deadline without RTSHM_LOOKUP_WAIT */
 	CHECK_EQ(lookup_err(l), EINVAL);
 	l.deadline_ns = 0;
@@ -312,12 +337,20 @@ TEST(lookup_and_catalog_fields)
 	c.name_len = 3;
 	CHECK_EQ(catalog_err(fd, RTSHM_IOC_CATALOG, c), ENOTCONN);
 	CHECK_EQ(catalog_err(fd, RTSHM_IOC_UNCATALOG, c), ENOENT);
-	c.flags = 1;
+	c.flags = 2;
 	CHECK_EQ(catalog_err(fd, RTSHM_IOC_CATALOG, c), EINVAL);
-	c.flags = 0;
-	c.reserved[1] = 1;
+	c.flags = RTSHM_CATALOG_DIR;	/* without a directory */
 	CHECK_EQ(catalog_err(fd, RTSHM_IOC_UNCATALOG, c), EINVAL);
-	c.reserved[1] = 0;
+	c.dir_id = 1;
+	c.dir_serial = 1;
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_UNCATALOG, c), ESRCH);
+	c.flags = 0;			/* a directory without the flag */
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_UNCATALOG, c), EINVAL);
+	c.dir_id = 0;
+	c.dir_serial = 0;
+	c.pad = 1;
+	CHECK_EQ(catalog_err(fd, RTSHM_IOC_UNCATALOG, c), EINVAL);
+	c.pad = 0;
 	c.name_len = 0;
 	CHECK_EQ(catalog_err(fd, RTSHM_IOC_CATALOG, c), EINVAL);
 	c.name = (uintptr_t)"a\\b";
@@ -377,6 +410,201 @@ TEST(result_copy_fault_keeps_state_consistent)
 	CHECK_EQ(t_proc_segments(), 0);
 }
 
+/* ---- RTSHM_IOC_PHYS (2.1) ---------------------------------------------- */
+
+static int phys_err(int fd, struct rtshm_phys p)
+{
+	return ioctl(fd, RTSHM_IOC_PHYS, &p) ? errno : 0;
+}
+
+static struct rtshm_phys phys_at(uint64_t offset)
+{
+	struct rtshm_phys p;
+
+	memset(&p, 0, sizeof(p));
+	p.offset = offset;
+	return p;
+}
+
+/* A new handle bound to a fresh unnamed segment of @size bytes. */
+static int bound_segment(uint64_t size)
+{
+	struct rtshm_bind b = good_create("");
+	int fd = dev();
+
+	b.name_len = 0;
+	b.size = size;
+	CHECK_SYS(ioctl(fd, RTSHM_IOC_CREATE, &b));
+	return fd;
+}
+
+TEST(phys_fields)
+{
+	struct rtshm_phys p = phys_at(0);
+	struct rtshm_stat st;
+	unsigned int i;
+	int fd = dev();
+
+	CHECK_EQ(phys_err(fd, p), ENOTCONN);
+	CHECK_SYSERR(ioctl(fd, RTSHM_IOC_PHYS, NULL), EFAULT);
+	close(fd);
+
+	fd = bound_segment(3 * 4096);
+	CHECK_SYSERR(ioctl(fd, RTSHM_IOC_PHYS, NULL), EFAULT);
+	CHECK_SYSERR(ioctl(fd, RTSHM_IOC_PHYS, unmapped_page()), EFAULT);
+	CHECK_SYSERR(ioctl(fd, RTSHM_IOC_PHYS, KERNEL_ADDR), EFAULT);
+	for (i = 0; i < 4; i++) {
+		p = phys_at(0);
+		p.reserved[i] = 1;
+		CHECK_EQ(phys_err(fd, p), EINVAL);
+	}
+	p = phys_at(0);
+	p.flags = 1;
+	CHECK_EQ(phys_err(fd, p), EINVAL);
+	p = phys_at(0);
+	p.pad = 1;
+	CHECK_EQ(phys_err(fd, p), EINVAL);
+	p = phys_at(0);
+	p.phys_addr = 4096;	/* out fields must be zero on input */
+	CHECK_EQ(phys_err(fd, p), EINVAL);
+	p = phys_at(0);
+	p.contig = 1;
+	CHECK_EQ(phys_err(fd, p), EINVAL);
+	CHECK_EQ(phys_err(fd, phys_at(3 * 4096)), EINVAL);	/* one past the end */
+	CHECK_EQ(phys_err(fd, phys_at(~0ULL)), EINVAL);
+	CHECK_EQ(phys_err(fd, phys_at(1ULL << 63)), EINVAL);
+
+	/* good ones: byte-exact, contiguous to the end, as STAT says */
+	memset(&st, 0, sizeof(st));
+	CHECK_SYS(ioctl(fd, RTSHM_IOC_STAT, &st));
+	CHECK(st.phys_addr != 0);
+	p = phys_at(0);
+	CHECK_SYS(ioctl(fd, RTSHM_IOC_PHYS, &p));
+	CHECK_EQ(p.phys_addr, st.phys_addr);
+	CHECK_EQ(p.contig, 3 * 4096);
+	p = phys_at(2 * 4096 + 4095);
+	CHECK_SYS(ioctl(fd, RTSHM_IOC_PHYS, &p));
+	CHECK_EQ(p.phys_addr, st.phys_addr + 2 * 4096 + 4095);
+	CHECK_EQ(p.contig, 1);
+	/* a result that cannot be written back */
+	CHECK_SYSERR(ioctl(fd, RTSHM_IOC_PHYS, readonly_page()), EFAULT);
+	close(fd);
+	CHECK_EQ(t_proc_segments(), 0);
+}
+
+TEST(phys_of_sync_object)
+{
+	struct rtshm_bind b = good_create("");
+	char state[64] = { 1 };
+	int fd = dev();
+
+	b.name_len = 0;
+	b.type = RTSHM_TYPE_EVENT;
+	b.size = sizeof(state);
+	b.state = (uintptr_t)state;
+	CHECK_SYS(ioctl(fd, RTSHM_IOC_CREATE, &b));
+	CHECK_EQ(phys_err(fd, phys_at(0)), EMEDIUMTYPE);
+	close(fd);
+	CHECK_EQ(t_proc_segments(), 0);
+}
+
+/* Opened without CAP_SYS_ADMIN: EPERM, the handle's other calls unaffected. */
+static int phys_unprivileged(void *arg)
+{
+	int root_fd = *(int *)arg;
+	struct rtshm_phys p = phys_at(0);
+	struct rtshm_stat st;
+	int fd = bound_segment(4096);
+
+	if (phys_err(fd, p) != EPERM)
+		return 1;
+	memset(&st, 0, sizeof(st));
+	if (ioctl(fd, RTSHM_IOC_STAT, &st) || st.phys_addr)
+		return 2;
+	close(fd);
+	/* the opener's credentials decide, as for STAT: root opened this one */
+	if (ioctl(root_fd, RTSHM_IOC_PHYS, &p) || !p.phys_addr)
+		return 3;
+	return 0;
+}
+
+TEST(phys_needs_cap_sys_admin_of_the_opener)
+{
+	int fd = bound_segment(4096);
+
+	CHECK_EQ(t_run_as(1001, 1001, -1, phys_unprivileged, &fd), 0);
+	close(fd);
+	CHECK_EQ(t_proc_segments(), 0);
+}
+
+/* CREATE's physical limit: honoured, and too low fails cleanly. */
+TEST(create_max_phys)
+{
+	static const uint64_t limits[] = { 0xffffffffULL, 0x0fffffffULL, 0x00ffffffULL };
+	struct rtshm_bind b;
+	struct rtshm_stat st;
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		b = good_create(t_name("below"));
+		b.size = 64 * 1024;
+		b.flags |= RTSHM_BIND_MAX_PHYS;
+		b.max_phys = limits[i];
+		fd = dev();
+		CHECK_SYS(ioctl(fd, RTSHM_IOC_CREATE, &b));
+		memset(&st, 0, sizeof(st));
+		CHECK_SYS(ioctl(fd, RTSHM_IOC_STAT, &st));
+		CHECK(st.phys_addr != 0);
+		CHECK(st.phys_addr + st.size - 1 <= limits[i]);
+		close(fd);
+	}
+	/* no memory at or below 4 KiB, nor 4 MiB below 2 MiB */
+	b = good_create("low");
+	b.flags |= RTSHM_BIND_MAX_PHYS;
+	b.max_phys = 0xfff;
+	BAD_CREATE(b, ENOMEM);
+	b.max_phys = 0;
+	BAD_CREATE(b, ENOMEM);
+	b.size = 4 << 20;
+	b.max_phys = (2 << 20) - 1;
+	BAD_CREATE(b, ENOMEM);
+	/* an existing name ignores it, as it ignores the size */
+	fd = dev();
+	b = good_create(t_name("exists"));
+	CHECK_SYS(ioctl(fd, RTSHM_IOC_CREATE, &b));
+	{
+		int fd2 = dev();
+
+		b.result = b.id = 0;
+		b.serial = 0;
+		b.flags |= RTSHM_BIND_MAX_PHYS;
+		b.max_phys = 0;
+		CHECK_SYS(ioctl(fd2, RTSHM_IOC_CREATE, &b));
+		CHECK_EQ(b.result, RTSHM_RESULT_EXISTED);
+		close(fd2);
+	}
+	close(fd);
+	CHECK_EQ(t_proc_segments(), 0);
+}
+
+TEST(abi_2_1_features)
+{
+	struct rtshm_info info;
+	int fd = dev();
+
+	memset(&info, 0, sizeof(info));
+	CHECK_SYS(ioctl(fd, RTSHM_IOC_GET_INFO, &info));
+	CHECK_EQ(info.abi_major, 2);
+	CHECK(info.abi_minor >= 1);
+	CHECK(info.features & RTSHM_FEAT_PHYS);
+	CHECK(info.features & RTSHM_FEAT_MAX_PHYS);
+	CHECK_EQ(_IOC_NR(RTSHM_IOC_PHYS), 0x07);
+	CHECK_EQ(_IOC_DIR(RTSHM_IOC_PHYS), _IOC_READ | _IOC_WRITE);
+	CHECK_EQ(_IOC_SIZE(RTSHM_IOC_PHYS), 64);
+	close(fd);
+}
+
 TEST(unknown_commands)
 {
 	char buf[512] = { 0 };
@@ -397,6 +625,7 @@ TEST(random_arguments)
 	static const unsigned long cmds[] = {
 		RTSHM_IOC_GET_INFO, RTSHM_IOC_CREATE, RTSHM_IOC_OPEN, RTSHM_IOC_STAT,
 		RTSHM_IOC_LOOKUP, RTSHM_IOC_CATALOG, RTSHM_IOC_UNCATALOG,
+		RTSHM_IOC_PHYS,
 	};
 	unsigned char buf[512];
 	unsigned int seed = 12345;
@@ -425,7 +654,8 @@ TEST(random_arguments)
 			b->id %= 8;
 			b->result = 0;
 			b->state = 0;
-			memset(b->reserved, 0, sizeof(b->reserved));
+			if (!(b->flags & RTSHM_BIND_MAX_PHYS))
+				b->max_phys = 0;
 		}
 		if (i % 4 == 1) {
 			/* plausible lookups and catalogs, never waiting long */
@@ -440,7 +670,8 @@ TEST(random_arguments)
 			l->type = 0;
 			memset(l->reserved, 0, sizeof(l->reserved));
 		}
-		cmd = rand_r(&seed) % 5 ? cmds[rand_r(&seed) % 7] : (unsigned long)rand_r(&seed);
+		cmd = rand_r(&seed) % 5 ? cmds[rand_r(&seed) % (sizeof(cmds) / sizeof(cmds[0]))] :
+					  (unsigned long)rand_r(&seed);
 		ioctl(fd, cmd, buf);
 		if (rand_r(&seed) % 8 == 0) {
 			size_t len = 4096 * (1 + rand_r(&seed) % 3);

@@ -11,7 +11,7 @@
 
 #include "rtapi.h"
 #include "rtx/util.h"
-#include "../lib/rtx_internal.h"
+#include "../lib/rtx/rtx.h"
 
 #define MODULE_PATH "/lib/modules/rtshm.ko"
 

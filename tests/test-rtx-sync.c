@@ -85,8 +85,7 @@ TEST(open_rejects_bad_arguments)
 	HANDLE e = RtCreateEventA(NULL, FALSE, FALSE, name);
 
 	CHECK(e);
-	CHECK_FAILS(RtOpenEventA(0, FALSE, name), NULL, ERROR_INVALID_PARAMETER);
-	CHECK_FAILS(RtOpenEventA(0x80000000u, FALSE, name), NULL, ERROR_INVALID_PARAMETER);
+	CHECK_FAILS(RtOpenEventA(0x00400000u, FALSE, name), NULL, ERROR_INVALID_PARAMETER);
 	CHECK_FAILS(RtOpenEventA(EVENT_ALL_ACCESS, FALSE, NULL), NULL, ERROR_INVALID_PARAMETER);
 	CHECK_FAILS(RtOpenEventA(EVENT_ALL_ACCESS, FALSE, "a\\b"), NULL, ERROR_INVALID_NAME);
 	CHECK_FAILS(RtOpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, t_name("none")), NULL,
@@ -464,7 +463,7 @@ TEST(wait_multiple_rejects_bad_arguments)
 	CHECK_FAILS(RtWaitForMultipleObjects(1, NULL, FALSE, 0), WAIT_FAILED,
 		      ERROR_INVALID_PARAMETER);
 	h[1] = h[0];
-	CHECK_FAILS(RtWaitForMultipleObjects(2, h, FALSE, 0), WAIT_FAILED,
+	CHECK_FAILS(RtWaitForMultipleObjects(2, h, TRUE, 0), WAIT_FAILED,
 		      ERROR_INVALID_PARAMETER);
 	shm = RtCreateSharedMemoryA(PAGE_READWRITE, 0, 4096, NULL, &p);
 	CHECK(shm);

@@ -12,7 +12,7 @@
 #include "harness.h"
 
 #define WORKERS		6
-#define KILLS		300
+#define KILLS		1000
 #define NAME_POOL	8
 
 /*

@@ -36,13 +36,19 @@ struct t_child {
 	int out;	/* read end of the child's stdout + stderr */
 };
 
-/* Start companion @name with one argument (or none if @arg is NULL). */
-static inline struct t_child t_start(const char *name, const char *arg)
+/*
+ * Start companion @name with the NULL-terminated @args (at most 10), its
+ * stdin and stdout + stderr piped.
+ */
+static inline struct t_child t_start_args(const char *name, const char *const *args)
 {
-	int to[2], from[2];
+	const char *argv[12] = { name };
+	int to[2], from[2], i;
 	struct t_child c;
 	char path[PATH_MAX];
 
+	for (i = 0; args[i] && i < 10; i++)
+		argv[i + 1] = args[i];
 	t_companion(name, path, sizeof(path));
 	CHECK_SYS(pipe2(to, O_CLOEXEC));
 	CHECK_SYS(pipe2(from, O_CLOEXEC));
@@ -52,7 +58,7 @@ static inline struct t_child t_start(const char *name, const char *arg)
 		dup2(to[0], 0);
 		dup2(from[1], 1);
 		dup2(from[1], 2);
-		execl(path, name, arg, (char *)NULL);
+		execv(path, (char **)argv);
 		_exit(127);
 	}
 	close(to[0]);
@@ -60,6 +66,14 @@ static inline struct t_child t_start(const char *name, const char *arg)
 	c.in = to[1];
 	c.out = from[0];
 	return c;
+}
+
+/* Start companion @name with one argument (or none if @arg is NULL). */
+static inline struct t_child t_start(const char *name, const char *arg)
+{
+	const char *args[2] = { arg, NULL };
+
+	return t_start_args(name, args);
 }
 
 /* Append the child's output to @buf until @want appears or output ends. */

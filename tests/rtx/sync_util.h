@@ -10,7 +10,7 @@
 #include <sched.h>
 #include <time.h>
 
-#include "../../lib/rtx_sync.h"
+#include "../../lib/rtx/sync.h"
 #include "../harness.h"
 
 /* Threads of any process asleep in a wait on the object of @h. */
