@@ -41,7 +41,15 @@ KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/ge
 
 KMOD_SRC   := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/Kbuild) include/uapi/linux/rtshm.h
 
-LIB_SRC    := $(wildcard lib/*.c)
+# The library's folders: core/ (native API), rtx/ (RTX), intime/ (INtime,
+# RT and NTX sides).  Basenames are unique across them: ar keeps one member
+# per name.
+LIB_DIRS   := core rtx intime
+LIB_SRC    := $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c))
+LIB_HDR    := $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.h))
+ifneq ($(words $(notdir $(LIB_SRC))),$(words $(sort $(notdir $(LIB_SRC)))))
+$(error lib/: two sources share a basename: $(sort $(notdir $(LIB_SRC))))
+endif
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 LIB_SO     := $(B)/lib/librtshm.so.$(VERSION)
 LIB_A      := $(B)/lib/librtshm.a
@@ -79,7 +87,7 @@ module: $(KMOD_SRC)
 
 lib: $(LIB_SO) $(LIB_A)
 
-$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h include/*.h) include/uapi/linux/rtshm.h
+$(B)/lib/%.o: lib/%.c $(LIB_HDR) $(wildcard include/*.h) include/uapi/linux/rtshm.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -fPIC -fvisibility=hidden -c -o $@ $<
 
@@ -118,6 +126,27 @@ $(B)/tests/bin/test-%: tests/test-%.c $(TEST_LIB) $(LIB_A) tests/harness.h $(wil
 $(B)/tests/bin/%: tools/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -static -o $@ $< $(LIB_A)
+
+# The field's own tools in the VMs: trinity and stress-ng, Debian's packages
+# (tests/deps.sh), copied as they are (mkinitramfs.sh copies their shared
+# libraries); without them test-trinity and test-large-stress-ng skip.
+# test-trinity is a guest shell script; rtshm-trinity.so is the LD_PRELOAD
+# library that aims trinity at rtshm (tests/trinity-preload.c).
+FIELD_TOOLS := $(wildcard /usr/bin/trinity /usr/bin/stress-ng)
+tests: $(FIELD_TOOLS:/usr/bin/%=$(B)/tests/bin/%) $(B)/tests/bin/test-trinity \
+	$(B)/tests/bin/rtshm-trinity.so
+
+$(FIELD_TOOLS:/usr/bin/%=$(B)/tests/bin/%): $(B)/tests/bin/%: /usr/bin/%
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(B)/tests/bin/test-trinity: tests/test-trinity.sh
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(B)/tests/bin/rtshm-trinity.so: tests/trinity-preload.c include/uapi/linux/rtshm.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -fPIC -shared -o $@ $< -ldl
 
 deps:
 	tests/deps.sh
@@ -180,14 +209,21 @@ $(B)/bench/bin/bench.sh: tests/bench/bench.sh
 	@mkdir -p $(@D)
 	cp $< $@
 
-# The whole VM suite on a kernel with KASAN, KFENCE, lockdep, kmemleak,
-# DEBUG_ATOMIC_SLEEP, DEBUG_VM and DEBUG_LIST, built once per machine and
-# cached outside the checkout (tests/debug-kernel.sh, which also builds the
-# module against it).  DEBUG_KERNEL=NAME: the list's kernel whose source is
-# used (default: the newest generic one).
+# The whole VM suite on each sanitizer kernel lane of tests/debug/lanes.list
+# (KASAN on 7.3 and 6.1, PREEMPT_RT with lockdep on 7.3; all with KFENCE,
+# kmemleak, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_VM, DEBUG_LIST and CMA for the
+# contig tier), one VM flavour debug-LANE each and one "N passed, N failed"
+# at the end.  The kernels are built one after another, once per machine,
+# and cached outside the checkout (tests/debug-kernel.sh, which also builds
+# the module against each).  DEBUG_LANES="6.1 7.3-rt": only those lanes.
 check-debug: deps
 	$(MAKE) --no-print-directory lib tests
-	tree=$$(tests/debug-kernel.sh) && tests/vm/check.sh --debug-tree $$tree
+	lanes=$$(tests/debug-kernel.sh --lanes) && [ -n "$$lanes" ] || exit 1; \
+	args=; for lane in $$lanes; do \
+		tree=$$(tests/debug-kernel.sh "$$lane") || exit 1; \
+		args="$$args --debug-tree $$lane=$$tree"; \
+	done; \
+	tests/vm/check.sh $$args
 
 # --- code checks -------------------------------------------------------
 
@@ -242,11 +278,13 @@ clean:
 # The seed example (tests/seed) and the TCHAR peer (tests/rtx) are companion
 # programs that test-rtx-* run; the peer is built ANSI and UNICODE.
 
-RTX_HEADERS   := include/rtapi.h include/rtshm_windows.h include/rtshm_wintypes.h $(wildcard include/compat/*.h)
+RTX_HEADERS   := include/rtapi.h include/rtshm_windows.h include/rtshm_wintypes.h \
+		 include/rtshm_interlocked.h include/rtshm_entry.h $(wildcard include/compat/*.h)
 RTX_APP_FLAGS := -std=c11 $(WARN) $(CFLAGS) -pthread -Iinclude/compat
 RTX_UNICODE   := -DUNICODE -D_UNICODE
 RTX_PROGS     := $(addprefix $(B)/tests/bin/,rtx-seed-creator rtx-seed-creator-ansi \
-		 rtx-seed-opener rtx-tchar-ansi rtx-tchar-unicode)
+		 rtx-seed-opener rtx-tchar-ansi rtx-tchar-unicode \
+		 rtx-idioms-unicode rtx-idioms-ansi rtx-idioms-voidmain)
 
 .PHONY: install-rtx uninstall-rtx
 
@@ -255,8 +293,8 @@ tests: $(RTX_PROGS)
 install: install-rtx
 uninstall: uninstall-rtx
 
-$(filter $(B)/lib/rtx_%.o,$(LIB_OBJ)): lib/rtx_internal.h $(RTX_HEADERS)
-$(filter $(B)/tests/bin/test-rtx-%,$(TEST_BIN)): lib/rtx_internal.h $(RTX_HEADERS) $(wildcard tests/rtx/*.h)
+$(filter $(B)/lib/rtx/%.o,$(LIB_OBJ)): $(RTX_HEADERS)
+$(filter $(B)/tests/bin/test-rtx-%,$(TEST_BIN)): $(wildcard lib/rtx/*.h) $(RTX_HEADERS) $(wildcard tests/rtx/*.h)
 
 # The seed creator is RTSS code, which RTX projects build UNICODE; also ANSI.
 $(B)/tests/bin/rtx-seed-creator: tests/seed/rtx_creator.c $(LIB_A) $(RTX_HEADERS)
@@ -279,6 +317,35 @@ $(B)/tests/bin/rtx-tchar-unicode: tests/rtx/tchar_peer.c $(LIB_A) $(RTX_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(RTX_APP_FLAGS) $(RTX_UNICODE) -static -o $@ $< $(LIB_A)
 
+# The idioms peer (test-rtx-idioms) as RTX builds it: UNICODE _tmain (wmain),
+# ANSI _tmain (main), and the older wizard's void _cdecl main with -std=gnu11.
+$(B)/tests/bin/rtx-idioms-unicode: tests/rtx/idioms_peer.c tests/rtx/idioms.h $(LIB_A) $(RTX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RTX_APP_FLAGS) $(RTX_UNICODE) -static -o $@ $< $(LIB_A)
+
+$(B)/tests/bin/rtx-idioms-ansi: tests/rtx/idioms_peer.c tests/rtx/idioms.h $(LIB_A) $(RTX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RTX_APP_FLAGS) -static -o $@ $< $(LIB_A)
+
+$(B)/tests/bin/rtx-idioms-voidmain: tests/rtx/idioms_peer.c tests/rtx/idioms.h $(LIB_A) $(RTX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RTX_APP_FLAGS) -std=gnu11 -DIDIOMS_VOID_MAIN -static -o $@ $< $(LIB_A)
+
+# Compile-only: the headers take each entry point and idiom of
+# tests/rtx/idioms_compile.c in C99, C11 (pedantic), GNU11 and GNU17, ANSI
+# and UNICODE.  C only: nothing in this project is C++.
+RTX_IDIOM_STDS := c99 c11:-Wpedantic gnu11 gnu17
+tests: $(B)/tests/rtx-idioms-compile.ok
+$(B)/tests/rtx-idioms-compile.ok: tests/rtx/idioms_compile.c $(RTX_HEADERS)
+	@mkdir -p $(@D)
+	@for entry in 1 2 3 4 5 6 7 8; do for std in $(RTX_IDIOM_STDS); do \
+		for chars in "" "$(RTX_UNICODE)"; do \
+			$(CC) $(RTX_APP_FLAGS) -std=$${std%%:*} $$(echo $$std | sed -n 's/^[^:]*://p') \
+				$$chars -DENTRY=$$entry -fsyntax-only $< || \
+			{ echo "rtx idioms: entry $$entry, -std=$$std $$chars" >&2; exit 1; }; \
+		done; done; done
+	@touch $@
+
 $(B)/rtshm.pc: rtshm.pc.in Makefile
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
@@ -288,13 +355,14 @@ $(B)/rtshm.pc: rtshm.pc.in Makefile
 install-rtx: $(B)/rtshm.pc
 	install -d $(DESTDIR)$(INCLUDEDIR)/rtshm/compat $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 0644 include/rtapi.h include/rtshm_windows.h include/rtshm_wintypes.h \
+		include/rtshm_interlocked.h include/rtshm_entry.h \
 		include/ntx.h include/rt.h include/rtshm_intime.h $(DESTDIR)$(INCLUDEDIR)/rtshm/
 	install -m 0644 $(wildcard include/compat/*.h) $(DESTDIR)$(INCLUDEDIR)/rtshm/compat/
 	install -m 0644 $(B)/rtshm.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 
 uninstall-rtx:
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/rtshm/,rtapi.h rtshm_windows.h rtshm_wintypes.h \
-		ntx.h rt.h rtshm_intime.h \
+		rtshm_interlocked.h rtshm_entry.h ntx.h rt.h rtshm_intime.h \
 		$(addprefix compat/,$(notdir $(wildcard include/compat/*.h))))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/rtshm/compat $(DESTDIR)$(INCLUDEDIR)/rtshm
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/rtshm.pc

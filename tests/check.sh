@@ -22,6 +22,7 @@ tests/vm/check.sh --bindir build/tests/bin 2>&1 | tee "$vm_log"
 
 s_pass=$(cat "$static_log" "$host_log" | grep -c '^RTSHM-RESULT PASS')
 s_fail=$(cat "$static_log" "$host_log" | grep -c '^RTSHM-RESULT FAIL')
+s_skip=$(cat "$static_log" "$host_log" | grep -c '^RTSHM-RESULT SKIP')
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$vm_log" | tail -n 1)
 if [ -z "$summary" ]; then
 	echo "check: the VM run printed no summary" >&2
@@ -33,8 +34,9 @@ else
 fi
 passed=$((s_pass + v_pass))
 failed=$((s_fail + v_fail))
-if [ -n "${v_skip:-}" ] && [ "${v_skip:-0}" -gt 0 ]; then
-	echo "$passed passed, $failed failed, $v_skip skipped"
+skipped=$((s_skip + ${v_skip:-0}))
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
 else
 	echo "$passed passed, $failed failed"
 fi

@@ -90,6 +90,8 @@ f 644 usr/include/rtshm/compat/windows.h
 f 644 usr/include/rtshm/ntx.h
 f 644 usr/include/rtshm/rt.h
 f 644 usr/include/rtshm/rtapi.h
+f 644 usr/include/rtshm/rtshm_entry.h
+f 644 usr/include/rtshm/rtshm_interlocked.h
 f 644 usr/include/rtshm/rtshm_intime.h
 f 644 usr/include/rtshm/rtshm_windows.h
 f 644 usr/include/rtshm/rtshm_wintypes.h

@@ -77,7 +77,11 @@ static const struct row_group row_groups[] = {
  *   - event ping-pong (RTX events between two processes, round-trip median
  *     and p99), bench-pingpong.c;
  *   - process-shared pthread mutex and condvar round trips with the objects
- *     in an rtshm segment and in POSIX shm, bench-pshared.c.
+ *     in an rtshm segment and in POSIX shm, bench-pshared.c;
+ *   - lateness of a 1 ms periodic RTX timer against a clock_nanosleep
+ *     loop at the same SCHED_FIFO priority, bench-timer.c;
+ *   - INtime semaphore hand-off between an RT-side and an NTX-side
+ *     process against process-shared POSIX semaphores, bench-rtsem.c.
  * A group calls table_section() once, then table_row() per row, and fills
  * one cell per mechanism (row_mech) and the ratio (row_ratio); a cell that
  * does not apply says "n/a (reason)".  Groups here print after the ones
@@ -88,6 +92,8 @@ static const struct row_group extension_row_groups[] = {
 	{ "tiers", rows_tiers },
 	{ "pingpong", rows_pingpong },
 	{ "pshared", rows_pshared },
+	{ "timer", rows_timer },
+	{ "rtsem", rows_rtsem },
 	{ NULL, NULL }
 };
 
@@ -195,6 +201,9 @@ static void print_notes(void)
 	printf("ping-pong: one round trip is two cross-process wake-ups; ratio: "
 	       "rtshm / bare futex (lower is better); each time is the mean of a "
 	       "batch of 400 round trips, median and p99 over 41 batches\n");
+	printf("timer: lateness is the time from a due time to the routine (the loop "
+	       "body) running; a wake-up more than a period late serves every due time "
+	       "passed, measured from the earliest, the others counted as missed\n");
 	printf("n/a: not measurable here, with the reason; times are medians unless "
 	       "a row says p99\n");
 }
@@ -219,7 +228,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: rtshm-bench [--accel TEXT] [--cycles N] [--lookups N] "
 		"[--live N] [--passes N] [--only GROUP] [--quick]\n"
-		"groups: faults, cycle, open, access, tiers, pingpong, pshared\n");
+		"groups: faults, cycle, open, access, tiers, pingpong, pshared, timer, rtsem\n");
 	exit(2);
 }
 

@@ -54,9 +54,11 @@ while read -r name kver _ image <&3; do
     module=$root/build/kmod/$kver/kmod/rtshm.ko
     log=$out/bench-$kver.log table=$out/bench-$kver.txt
     echo "== bench: $name ($kver; QEMU TCG, 2 vCPUs, $mem MiB; log $log)"
+    # contig_tier=1: the tier rows measure it on the rt kernels too, where
+    # it is off by default
     "$here/mkinitramfs.sh" --out "$out/bench-$kver.cpio.gz" --module "$module" \
         --bindir "$bindir" --mode bench \
-        --modparams "pool_base=$pool_base pool_size=$pool_size"
+        --modparams "pool_base=$pool_base pool_size=$pool_size contig_tier=1"
     rm -f "$table"
     if ! "$here/run-vm.sh" --kver "$kver" --kernel "$image" \
             --initrd "$out/bench-$kver.cpio.gz" --log "$log" \

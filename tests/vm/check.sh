@@ -2,7 +2,8 @@
 # Run the rtshm test programs on the kernels of tests/kernels.list.
 #
 #   tests/vm/check.sh [--module KEY=rtshm.ko]... [--bindir [KEY=]DIR]...
-#                     [--only FLAVOUR] [--sequential] [--timeout SECONDS]
+#                     [--debug-tree [LANE=]TREE]... [--only FLAVOUR]
+#                     [--sequential] [--timeout SECONDS]
 #
 # Flavours: one per kernel of the list, named as there (6.1, 6.12-rt, ...):
 # a 512 MiB guest running every test-* but test-large*; and for kernels
@@ -16,6 +17,11 @@
 # Each flavour boots its own VM in check mode, two at a time unless
 # --sequential, small guests first (see mkinitramfs.sh for the guest
 # protocol).  Logs: build/vm/<flavour>-check.log.
+# --debug-tree: instead of the list's kernels, the sanitizer kernel TREE
+# built by tests/debug-kernel.sh (repeat it for each lane of `make
+# check-debug`), as flavour debug-LANE (plain "debug" without LANE=): a
+# 1 GiB guest running every test-* but test-large*, with longer time limits
+# (see add_debug_flavour) unless --timeout is given.
 # The last line printed is "N passed, N failed[, N skipped]"; exit 0 only if
 # nothing failed and something passed.
 set -euo pipefail
@@ -25,7 +31,7 @@ root=$(cd "$here/../.." && pwd)
 out=$root/build/vm
 
 usage() {
-    sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -59,30 +65,47 @@ while read -r name rel large img; do
     # node's make the kernel warn about the topology
     smp[$f]=2,sockets=2,cores=1,threads=1
     qemu_opts[$f]=$large_qemu
-    append[$f]="memmap=256M\$$large_pool_base"
-    modparams[$f]="pool_base=$large_pool_base pool_size=$large_pool_size"
+    # movablecore=: a ZONE_MOVABLE the contig tier must leave alone
+    append[$f]="memmap=256M\$$large_pool_base movablecore=128M"
+    # contig_tier=1: the contig tier is off by default on PREEMPT_RT
+    modparams[$f]="pool_base=$large_pool_base pool_size=$large_pool_size contig_tier=1"
     modparams[$f]+=" max_bytes=$((1536 << 20)) max_user_bytes=$((1536 << 20))"
     tests[$f]='test-large*' exclude[$f]=''
     large_flavours+=("$f")
 done < <("$root/tests/kernels.sh" list)
 flavours+=(${large_flavours[@]+"${large_flavours[@]}"})
 [ ${#flavours[@]} -gt 0 ] || { echo "check: no kernels selected" >&2; exit 2; }
-parallel=1 vm_timeout=1800
+parallel=1 vm_timeout=1800 timeout_given=0
 
-# --debug-tree DIR: the sanitizer kernel built by tests/debug-kernel.sh is the
-# only flavour; KASAN's shadow memory needs a larger guest.
+# --debug-tree [LANE=]TREE: a sanitizer kernel built by tests/debug-kernel.sh;
+# the first one replaces the list's flavours.  KASAN's shadow memory needs a
+# larger guest.
+declare -A vm_timeouts=()
+debug_trees=0
 add_debug_flavour() {
-    local tree=$1
-    kver[debug]=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h")
-    [ -n "${kver[debug]}" ] || { echo "check: $tree is not a built kernel tree" >&2; exit 2; }
-    module[debug]=$root/build/kmod/${kver[debug]}/kmod/rtshm.ko
-    bindir[debug]=$root/build/tests/bin
-    image[debug]=$tree/arch/x86/boot/bzImage
-    mem[debug]=1024
-    tests[debug]='test-*' exclude[debug]='test-large*'
-    # KASAN, lockdep and kmemleak under TCG: every time limit times 4
-    append[debug]='rtshm_time_scale=4'
-    flavours=(debug)
+    local f=debug tree=$1 scale vmt
+    if [[ $tree == *=* ]]; then f=debug-${tree%%=*} tree=${tree#*=}; fi
+    [ -f "$tree/.config" ] || { echo "check: $tree is not a built kernel tree" >&2; exit 2; }
+    kver[$f]=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h")
+    [ -n "${kver[$f]}" ] || { echo "check: $tree is not a built kernel tree" >&2; exit 2; }
+    module[$f]=$root/build/kmod/${kver[$f]}/kmod/rtshm.ko
+    bindir[$f]=$root/build/tests/bin
+    image[$f]=$tree/arch/x86/boot/bzImage
+    mem[$f]=1024
+    tests[$f]='test-*' exclude[$f]='test-large*'
+    # Every time limit of the test programs (the harness's 240 s a case,
+    # init's 300 s a program) times rtshm_time_scale, and the VM's own
+    # limit.  Measured on 7.3+KASAN under TCG on 2 busy host cores: ~60
+    # segments created and closed a second, so test-intime-ntx (one id
+    # wrap-around, 65 534 of them) took 1221 s, test-intime-rt (two, in one
+    # case) 2207 s and the whole VM 4490 s.  20, the harness's largest
+    # scale, leaves 2x for two lanes' VMs sharing the cores.
+    scale=20 vmt=14400
+    append[$f]="rtshm_time_scale=$scale"
+    vm_timeouts[$f]=$vmt
+    [ "$debug_trees" -gt 0 ] || flavours=()
+    debug_trees=$((debug_trees + 1))
+    flavours+=("$f")
 }
 
 # KEY=VALUE -> flavour name; prints nothing if KEY is unknown.  A kernel
@@ -117,7 +140,7 @@ while [ $# -gt 0 ]; do
         --only) flavours=("$(flavour_of "${2:-}")"); [ -n "${flavours[0]}" ] || usage; shift 2 ;;
         --debug-tree) add_debug_flavour "${2:?}"; shift 2 ;;
         --sequential) parallel=0; shift ;;
-        --timeout) vm_timeout=${2:?}; shift 2 ;;
+        --timeout) vm_timeout=${2:?} timeout_given=1; shift 2 ;;
         *) usage ;;
     esac
 done
@@ -153,15 +176,16 @@ for f in "${flavours[@]}"; do
 done
 
 boot() {
-    local f=$1 t0=$SECONDS opt
+    local f=$1 t0=$SECONDS opt t=$vm_timeout
     local -a extra=()
     # word-split on purpose: options are plain words without spaces
     for opt in ${qemu_opts[$f]:-}; do extra+=(--qemu-opt "$opt"); done
+    [ "$timeout_given" = 1 ] || t=${vm_timeouts[$f]:-$vm_timeout}
     "$here/run-vm.sh" --kver "${kver[$f]}" --kernel "${image[$f]}" --mem "${mem[$f]}" \
         --smp "${smp[$f]:-2}" \
         --initrd "$out/$f-check.cpio.gz" --log "$out/$f-check.log" \
         --append "${append[$f]:-}" ${extra[@]+"${extra[@]}"} \
-        --timeout "$vm_timeout" || true
+        --timeout "$t" || true
     echo "check: $f (${kver[$f]}) VM finished in $((SECONDS - t0))s"
 }
 
@@ -196,11 +220,19 @@ benign='module verification failed: signature and/or required key missing'
 benign+='|loading out-of-tree module taints kernel'
 benign+='|^RTSHM-RUN [^ ]+$|^RTSHM-RESULT (PASS|FAIL|SKIP) [^ ]+$'
 
+# A stack dump the kernel prints on purpose, not a fault: mm/gup.c's
+# rate-limited notice (6.5 and later) that user space asked GUP for an
+# address below a stack, which trinity's random syscalls do.  From the
+# notice to the end of its dump, lines are not splats.
+benign_dump='GUP no longer grows the stack'
+
 # Print the splat lines of a log with a little context (at most ~60 lines);
 # fails if there are any.
 show_splats() {
-    awk -v pat="$splats" -v ign="$benign" '
+    awk -v pat="$splats" -v ign="$benign" -v dump="$benign_dump" '
         { line[NR] = $0 }
+        $0 ~ dump { indump = 1 }
+        indump { if ($0 ~ /<\/TASK>/) indump = 0; next }
         $0 ~ pat && $0 !~ ign { hit[NR] = 1; n++ }
         END {
             for (i = 1; i <= NR && shown < 60; i++) {
@@ -227,6 +259,10 @@ for f in "${flavours[@]}"; do
     fi
     while read -r _ status name; do
         record "$status" "$f:$name"
+        # the failed check itself, so a CI log's tail says what went wrong
+        if [ "$status" = FAIL ]; then
+            grep -F -- "$name: " "$log" | head -n 5 | sed 's/^ */    /' || true
+        fi
     done < <(grep -oE 'RTSHM-RESULT (PASS|FAIL|SKIP) [^[:space:]]+' <<<"$results" || true)
 
     if grep -q RTSHM-INSMOD-FAILED "$log"; then record FAIL "$f:insmod"; fi

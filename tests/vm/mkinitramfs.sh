@@ -24,6 +24,11 @@
 #   RTSHM-RUN <test>                  check mode: test program starts
 #   RTSHM-RESULT PASS|FAIL|SKIP <n>   a result (from the test, or from init:
 #                                     <test>/exit-status-<rc>, <test>/no-results)
+#   RTSHM-TIME <test> <n>s            check mode: the program took n seconds
+#                                     (the harness adds <test>/<case> <n>s
+#                                     for each case of a second or more)
+#                                     (exit status 143: stopped at its limit,
+#                                     300 s times rtshm_time_scale=)
 #   RTSHM-SUMMARY-BEGIN/-END          check mode: all RESULT lines again, printed
 #                                     with kernel console output muted
 #   RTSHM-SCRIPT-EXIT <rc>            demo/bench: exit status of the script
@@ -176,11 +181,13 @@ run_check() {
         # shellcheck disable=SC2254 # EXCLUDE is a pattern
         case $name in $EXCLUDE) [ -n "$EXCLUDE" ] && continue ;; esac
         echo "RTSHM-RUN $name"
+        start=$(date +%s)
         # rtshm_time_scale=N on the kernel command line (slow sanitizer kernels)
         { cd /tmp && timeout -k 10 $((300 * ${rtshm_time_scale:-1})) "$t" </dev/null 2>&1
           echo $? >/tmp/rtshm-rc; } |
             tee /tmp/rtshm-out
         rc=$(cat /tmp/rtshm-rc)
+        echo "RTSHM-TIME $name $(($(date +%s) - start))s"
         grep -E '^RTSHM-RESULT (PASS|FAIL|SKIP) ' /tmp/rtshm-out >>/tmp/rtshm-results
         if [ "$rc" != 0 ]; then
             result "FAIL $name/exit-status-$rc"
