@@ -312,6 +312,58 @@ static unsigned long rtshm_contig_bad_pfn(struct zone *zone,
 	return 0;
 }
 
+/*
+ * Drop the allocation's reference of each page.  Not free_contig_range(),
+ * which before 7.x WARNs about pages someone else still holds: any user
+ * can hold some (vmsplice, O_DIRECT, io_uring), and such a page is freed
+ * by its last put_page() as usual.
+ */
+static void rtshm_contig_free(struct page *page, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		__free_page(rtshm_page_at(page, i));
+		if (!((i + 1) % 512))
+			cond_resched();
+	}
+}
+
+/*
+ * Claim pfns [start, start + nr) piece by piece, with a chance to reschedule
+ * between pieces: alloc_contig_range() migrates, drains and (with
+ * init_on_alloc, Debian's default) zeroes its whole range without
+ * rescheduling, so one call for a 256 MiB segment would hold the CPU for
+ * the whole claim.  Pieces are pageblock multiples, as the isolation
+ * requires.  Return: 0, or the error of the piece that failed, with the
+ * pieces already claimed given back.
+ */
+static int rtshm_contig_claim(unsigned long start, unsigned long nr)
+{
+	unsigned long piece = max_t(unsigned long, SZ_4M >> PAGE_SHIFT,
+				    pageblock_nr_pages);
+	unsigned long done, n;
+	int ret = 0;
+
+	for (done = 0; done < nr; done += n) {
+		n = min(piece, nr - done);
+		if (done) {
+			cond_resched();
+			if (fatal_signal_pending(current)) {
+				ret = -EINTR;
+				break;
+			}
+		}
+		ret = rtshm_alloc_contig_range(start + done, start + done + n,
+					       GFP_KERNEL | __GFP_NOWARN);
+		if (ret)
+			break;
+	}
+	if (ret && done)
+		rtshm_contig_free(pfn_to_page(start), done);
+	return ret;
+}
+
 static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
 				      unsigned long limit_pfn)
 {
@@ -329,8 +381,7 @@ static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
 			pfn = ALIGN(bad + 1, pageblock_nr_pages);
 			continue;
 		}
-		ret = rtshm_alloc_contig_range(pfn, pfn + nr,
-					       GFP_KERNEL | __GFP_NOWARN);
+		ret = rtshm_contig_claim(pfn, nr);
 		if (!ret)
 			return pfn_to_page(pfn);
 		/* like alloc_contig_pages(): a failed range is not retried */
@@ -339,22 +390,6 @@ static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
 	return NULL;
 }
 
-/*
- * Drop the allocation's reference of each page.  Not free_contig_range(),
- * which before 7.x WARNs about pages someone else still holds: any user
- * can hold some (vmsplice, O_DIRECT, io_uring), and such a page is freed
- * by its last put_page() as usual.
- */
-static void rtshm_contig_free(struct page *page, unsigned long nr)
-{
-	unsigned long i;
-
-	for (i = 0; i < nr; i++) {
-		__free_page(rtshm_page_at(page, i));
-		if (!((i + 1) % 512))
-			cond_resched();
-	}
-}
 #else
 /*
  * Without alloc_contig_range() there is no contig tier (and 7.3 has no
