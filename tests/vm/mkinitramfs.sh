@@ -21,6 +21,7 @@
 #
 # Guest console protocol (one line each):
 #   RTSHM-INSMOD-FAILED               module did not load; VM powers off
+#   RTSHM-MODULE-LOADED               insmod worked (at every load by init)
 #   RTSHM-RUN <test>                  check mode: test program starts
 #   RTSHM-RESULT PASS|FAIL|SKIP <n>   a result (from the test, or from init:
 #                                     <test>/exit-status-<rc>, <test>/no-results)
@@ -164,6 +165,7 @@ load_module() {
         echo RTSHM-INSMOD-FAILED
         finish failed
     fi
+    echo RTSHM-MODULE-LOADED
     chmod 0666 /dev/rtshm || echo "rtshm-init: /dev/rtshm did not appear"
 }
 
