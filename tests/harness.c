@@ -79,6 +79,26 @@ int t_wait(int pid)
 	return WEXITSTATUS(status);
 }
 
+int t_wait_within(int pid, int seconds)
+{
+	struct timespec tick = { 0, 1000000 };
+	long left = seconds * 1000L;
+	int status, ret;
+
+	while ((ret = waitpid(pid, &status, WNOHANG)) == 0 && left-- > 0)
+		nanosleep(&tick, NULL);
+	if (ret == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return -1;
+	}
+	if (ret < 0)
+		return t_wait(pid);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
 long t_proc_segments(void)
 {
 	char line[512];

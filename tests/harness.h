@@ -94,6 +94,8 @@ const char *t_proc_line(uint32_t id);
 int t_run_as(unsigned int uid, unsigned int gid, int supp_gid, int (*fn)(void *), void *arg);
 /* Wait for child @pid; return its exit status, or 128 + signal. */
 int t_wait(int pid);
+/* t_wait(), but a child still running after @seconds is killed: -1. */
+int t_wait_within(int pid, int seconds);
 
 /* Spin on this thread's CPU time for @ms (a critical section that runs). */
 void t_burn_cpu_ms(double ms);

@@ -3,6 +3,7 @@
 #ifndef RTSHM_LIB_INTIME_INTERNAL_H
 #define RTSHM_LIB_INTIME_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -153,6 +154,14 @@ WORD ntx_resolve(NTXHANDLE h, struct ntx_object *obj);
  * unlocked) if this library never returned @h.  Unlock with
  * ntx_record_unlock().
  */
+/*
+ * The process-local table locks (fork_locks.c, which also keeps fork() from
+ * leaving them held): NTX handle records, RT memory blocks, semaphores,
+ * mailboxes.  Taken in that order when nested.
+ */
+extern pthread_mutex_t intime_ntx_lock, intime_rt_memory_lock;
+extern pthread_mutex_t intime_rtsem_lock, intime_mbx_lock;
+
 struct ntx_record *ntx_record_lock(NTXHANDLE h);
 void ntx_record_unlock(void);
 

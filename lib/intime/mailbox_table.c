@@ -30,11 +30,10 @@ struct mbx_entry {
 	bool dead;		/* deleted: no new call gets it */
 };
 
-static pthread_mutex_t mbx_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mbx_entry **mbx_entries;
 static size_t mbx_count, mbx_capacity;
 
-/* Forget entry @i and its mapping.  Called with mbx_lock held, refs 0. */
+/* Forget entry @i and its mapping.  Called with intime_mbx_lock held, refs 0. */
 static void mbx_drop(size_t i)
 {
 	struct mbx_entry *e = mbx_entries[i];
@@ -46,7 +45,7 @@ static void mbx_drop(size_t i)
 	free(e);
 }
 
-/* Mark @e dead; drop it if unused.  Called with mbx_lock held. */
+/* Mark @e dead; drop it if unused.  Called with intime_mbx_lock held. */
 static void mbx_bury(struct mbx_entry *e)
 {
 	size_t i;
@@ -113,11 +112,11 @@ static WORD mbx_insert(struct mbx_state *st, const struct rtshm_result *res,
 	void *table;
 	WORD status;
 
-	pthread_mutex_lock(&mbx_lock);
+	pthread_mutex_lock(&intime_mbx_lock);
 	old = mbx_find(res->id, res->serial, ns);
 	if (old) {
 		mbx_fill(ref, old);
-		pthread_mutex_unlock(&mbx_lock);
+		pthread_mutex_unlock(&intime_mbx_lock);
 		munmap(st, RTSHM_SYNC_STATE_BYTES);
 		return E_OK;
 	}
@@ -137,7 +136,7 @@ static WORD mbx_insert(struct mbx_state *st, const struct rtshm_result *res,
 		mbx_entries[mbx_count++] = e;
 		mbx_fill(ref, e);
 	}
-	pthread_mutex_unlock(&mbx_lock);
+	pthread_mutex_unlock(&intime_mbx_lock);
 	if (status != E_OK) {
 		munmap(st, RTSHM_SYNC_STATE_BYTES);
 		if (fd >= 0)
@@ -192,11 +191,11 @@ WORD mbx_get(uint32_t id, uint64_t serial, uint32_t kind, struct mbx_ref *ref)
 	int fd;
 
 	ntx_current_ipc_ns(&ns);
-	pthread_mutex_lock(&mbx_lock);
+	pthread_mutex_lock(&intime_mbx_lock);
 	e = mbx_find(id, serial, &ns);
 	if (e)
 		mbx_fill(ref, e);
-	pthread_mutex_unlock(&mbx_lock);
+	pthread_mutex_unlock(&intime_mbx_lock);
 	if (!e) {
 		fd = rtshm_sync_open_id(id, serial, RTSHM_OBJ_MAILBOX, &res);
 		if (fd < 0)
@@ -228,7 +227,7 @@ void mbx_put(struct mbx_ref *ref)
 	struct mbx_entry *e;
 	size_t i;
 
-	pthread_mutex_lock(&mbx_lock);
+	pthread_mutex_lock(&intime_mbx_lock);
 	for (i = 0; i < mbx_count; i++) {
 		e = mbx_entries[i];
 		if (e->st != ref->st)
@@ -237,7 +236,7 @@ void mbx_put(struct mbx_ref *ref)
 			mbx_drop(i);
 		break;
 	}
-	pthread_mutex_unlock(&mbx_lock);
+	pthread_mutex_unlock(&intime_mbx_lock);
 }
 
 WORD mbx_delete(struct mbx_ref *ref)
@@ -246,7 +245,7 @@ WORD mbx_delete(struct mbx_ref *ref)
 	int fd = -1, ret;
 	size_t i;
 
-	pthread_mutex_lock(&mbx_lock);
+	pthread_mutex_lock(&intime_mbx_lock);
 	for (i = 0; i < mbx_count; i++)
 		if (mbx_entries[i]->st == ref->st)
 			e = mbx_entries[i];
@@ -254,7 +253,7 @@ WORD mbx_delete(struct mbx_ref *ref)
 		fd = e->fd;	/* ours: delete through the owning handle */
 		e->fd = -1;
 	}
-	pthread_mutex_unlock(&mbx_lock);
+	pthread_mutex_unlock(&intime_mbx_lock);
 
 	if (fd < 0)
 		fd = rtshm_sync_open_id(ref->id, ref->serial, RTSHM_OBJ_MAILBOX, NULL);
@@ -266,9 +265,9 @@ WORD mbx_delete(struct mbx_ref *ref)
 		return intime_status_of(ret, E_EXIST);
 	/* a live process wakes its receivers at once; the kernel cannot */
 	mbx_state_kill(ref->st);
-	pthread_mutex_lock(&mbx_lock);
+	pthread_mutex_lock(&intime_mbx_lock);
 	if (e)
 		e->dead = true;	/* mbx_put() drops it */
-	pthread_mutex_unlock(&mbx_lock);
+	pthread_mutex_unlock(&intime_mbx_lock);
 	return E_OK;
 }

@@ -20,7 +20,6 @@
 /* A bound on memory, far beyond what a process meets in practice. */
 #define NTX_MAX_HANDLES (1U << 24)
 
-static pthread_mutex_t ntx_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ntx_record *ntx_records;	/* slot s is ntx_records[s - 1] */
 static size_t ntx_count, ntx_capacity;
 
@@ -62,7 +61,7 @@ WORD ntx_handle_for(const struct ntx_object *obj, NTXHANDLE *out)
 	size_t i;
 
 	ntx_current_ipc_ns(&ns);
-	pthread_mutex_lock(&ntx_lock);
+	pthread_mutex_lock(&intime_ntx_lock);
 	for (i = 0; i < ntx_count; i++)
 		if (ntx_same_object(&ntx_records[i], obj, &ns))
 			break;
@@ -79,7 +78,7 @@ WORD ntx_handle_for(const struct ntx_object *obj, NTXHANDLE *out)
 	}
 	if (status == E_OK)
 		*out = ntx_value(i + 1, obj->id);
-	pthread_mutex_unlock(&ntx_lock);
+	pthread_mutex_unlock(&intime_ntx_lock);
 	return status;
 }
 
@@ -88,17 +87,17 @@ struct ntx_record *ntx_record_lock(NTXHANDLE h)
 	uintptr_t v = (uintptr_t)h;
 	size_t slot = v >> 16;
 
-	pthread_mutex_lock(&ntx_lock);
+	pthread_mutex_lock(&intime_ntx_lock);
 	if (slot >= 1 && slot <= ntx_count &&
 	    (ntx_records[slot - 1].obj.id & 0xFFFF) == (v & 0xFFFF))
 		return &ntx_records[slot - 1];
-	pthread_mutex_unlock(&ntx_lock);
+	pthread_mutex_unlock(&intime_ntx_lock);
 	return NULL;
 }
 
 void ntx_record_unlock(void)
 {
-	pthread_mutex_unlock(&ntx_lock);
+	pthread_mutex_unlock(&intime_ntx_lock);
 }
 
 WORD ntx_resolve(NTXHANDLE h, struct ntx_object *obj)

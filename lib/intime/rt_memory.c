@@ -25,7 +25,6 @@ struct rt_block {
 	uint32_t id;
 };
 
-static pthread_mutex_t rt_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rt_block *rt_blocks;
 static size_t rt_count, rt_capacity;
 
@@ -34,7 +33,7 @@ static WORD rt_block_add(void *addr, uint64_t size, uint32_t id)
 	void *table;
 	WORD status;
 
-	pthread_mutex_lock(&rt_lock);
+	pthread_mutex_lock(&intime_rt_memory_lock);
 	/* no bound of its own: each block is a mapping the kernel limits */
 	table = rt_blocks;
 	status = intime_table_reserve(&table, &rt_capacity, rt_count,
@@ -42,11 +41,11 @@ static WORD rt_block_add(void *addr, uint64_t size, uint32_t id)
 	rt_blocks = table;
 	if (status == E_OK)
 		rt_blocks[rt_count++] = (struct rt_block){ addr, size, id };
-	pthread_mutex_unlock(&rt_lock);
+	pthread_mutex_unlock(&intime_rt_memory_lock);
 	return status;
 }
 
-/* Index of the block containing @p, or -1.  Called with rt_lock held. */
+/* Index of the block containing @p, or -1.  Called with intime_rt_memory_lock held. */
 static ssize_t rt_block_find(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
@@ -149,13 +148,13 @@ RTSHM_EXPORT DWORD FreeRtMemory(PVOID pAddress)
 		intime_fail(E_BAD_ADDR);
 		return (DWORD)-1;
 	}
-	pthread_mutex_lock(&rt_lock);
+	pthread_mutex_lock(&intime_rt_memory_lock);
 	i = rt_block_find(pAddress);
 	if (i >= 0) {
 		b = rt_blocks[i];
 		rt_blocks[i] = rt_blocks[--rt_count];
 	}
-	pthread_mutex_unlock(&rt_lock);
+	pthread_mutex_unlock(&intime_rt_memory_lock);
 	if (i < 0) {
 		intime_fail(E_NOT_ALLOCATED);
 		return (DWORD)-1;
@@ -172,13 +171,13 @@ RTSHM_EXPORT RTHANDLE CreateRtMemoryHandle(PVOID pOffset, DWORD cbSize)
 	RTHANDLE h = BAD_RTHANDLE;
 	ssize_t i;
 
-	pthread_mutex_lock(&rt_lock);
+	pthread_mutex_lock(&intime_rt_memory_lock);
 	i = pOffset ? rt_block_find(pOffset) : -1;
 	/* a handle covers one whole block: no sub-ranges */
 	if (i >= 0 && rt_blocks[i].addr == pOffset && cbSize &&
 	    rounded == rt_blocks[i].size)
 		h = (RTHANDLE)rt_blocks[i].id;
-	pthread_mutex_unlock(&rt_lock);
+	pthread_mutex_unlock(&intime_rt_memory_lock);
 	if (h == BAD_RTHANDLE)
 		intime_fail(E_PARAM);
 	return h;

@@ -27,11 +27,10 @@ struct rtsem_entry {
 	bool linked;		/* in the table */
 };
 
-static pthread_mutex_t rtsem_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rtsem_entry **rtsem_entries;
 static size_t rtsem_count, rtsem_capacity;
 
-/* Drop a reference.  Called with rtsem_lock held. */
+/* Drop a reference.  Called with intime_rtsem_lock held. */
 static void rtsem_unref(struct rtsem_entry *e)
 {
 	if (--e->refs)
@@ -41,7 +40,7 @@ static void rtsem_unref(struct rtsem_entry *e)
 	free(e);
 }
 
-/* Take @e out of the table.  Called with rtsem_lock held. */
+/* Take @e out of the table.  Called with intime_rtsem_lock held. */
 static void rtsem_unlink(struct rtsem_entry *e)
 {
 	size_t i;
@@ -58,7 +57,7 @@ static void rtsem_unlink(struct rtsem_entry *e)
 
 /*
  * Map the semaphore of @fd and enter it in the table, referenced by the
- * caller as @ref.  The fd is closed on failure.  Called with rtsem_lock held.
+ * caller as @ref.  The fd is closed on failure.  Called with intime_rtsem_lock held.
  */
 static WORD rtsem_add(int fd, const struct rtshm_result *res,
 		      struct rtsem_ref *ref)
@@ -117,13 +116,13 @@ WORD rtsem_create(WORD init, WORD max, WORD flags, struct rtsem_ref *ref)
 	fd = intime_make_object(rtsem_make_object, &st, &res);
 	if (fd < 0)
 		return intime_status_of(fd, E_NTX_INTERNAL_ERROR);
-	pthread_mutex_lock(&rtsem_lock);
+	pthread_mutex_lock(&intime_rtsem_lock);
 	status = rtsem_add(fd, &res, ref);
-	pthread_mutex_unlock(&rtsem_lock);
+	pthread_mutex_unlock(&intime_rtsem_lock);
 	return status;
 }
 
-/* Open the semaphore @id (@serial) afresh.  Called with rtsem_lock held. */
+/* Open the semaphore @id (@serial) afresh.  Called with intime_rtsem_lock held. */
 static WORD rtsem_open(uint32_t id, uint64_t serial, struct rtsem_ref *ref)
 {
 	struct rtshm_result res;
@@ -147,7 +146,7 @@ WORD rtsem_get(uint32_t id, uint64_t serial, struct rtsem_ref *ref)
 
 	if (!intime_handle_usable(id))
 		return E_EXIST;
-	pthread_mutex_lock(&rtsem_lock);
+	pthread_mutex_lock(&intime_rtsem_lock);
 	for (i = 0; i < rtsem_count; i++) {
 		e = rtsem_entries[i];
 		if (e->id != id || (serial && e->serial != serial))
@@ -159,22 +158,22 @@ WORD rtsem_get(uint32_t id, uint64_t serial, struct rtsem_ref *ref)
 		}
 		e->refs++;
 		*ref = (struct rtsem_ref){ e, e->st, e->serial, e->id };
-		pthread_mutex_unlock(&rtsem_lock);
+		pthread_mutex_unlock(&intime_rtsem_lock);
 		return E_OK;
 	}
 	status = rtsem_open(id, serial, ref);
-	pthread_mutex_unlock(&rtsem_lock);
+	pthread_mutex_unlock(&intime_rtsem_lock);
 	return status;
 }
 
 void rtsem_put(struct rtsem_ref *ref)
 {
-	pthread_mutex_lock(&rtsem_lock);
+	pthread_mutex_lock(&intime_rtsem_lock);
 	/* deleted elsewhere: let the last call out drop handle and mapping */
 	if (ref->e->linked && rtsem_state_deleted(ref->st))
 		rtsem_unlink(ref->e);
 	rtsem_unref(ref->e);
-	pthread_mutex_unlock(&rtsem_lock);
+	pthread_mutex_unlock(&intime_rtsem_lock);
 }
 
 WORD rtsem_delete(struct rtsem_ref *ref)
@@ -183,12 +182,12 @@ WORD rtsem_delete(struct rtsem_ref *ref)
 	bool first;
 	int ret;
 
-	pthread_mutex_lock(&rtsem_lock);
+	pthread_mutex_lock(&intime_rtsem_lock);
 	first = e->linked && !rtsem_state_deleted(e->st);
 	if (first)
 		rtsem_state_kill(e->st);	/* waiters leave with E_EXIST */
 	rtsem_unlink(e);
-	pthread_mutex_unlock(&rtsem_lock);
+	pthread_mutex_unlock(&intime_rtsem_lock);
 	if (!first)
 		return E_EXIST;
 	/* the name goes, opens by id fail; our reference keeps e->fd open */
