@@ -4,6 +4,7 @@
 #define RTSHM_LIB_INTERNAL_H
 
 #include <errno.h>
+#include <pthread.h>
 
 #include <linux/rtshm.h>
 
@@ -39,5 +40,13 @@ int rtshm_get_info(int fd, struct rtshm_info *info);
  * 16, as INtime's RT side shares one value with its Win32 GetLastError.
  */
 extern _Thread_local unsigned int rtshm_last_error;
+
+/* What rtshm_mutex_init() (mutex_init.c) makes of a mutex. */
+#define RTSHM_MUTEX_SHARED	0x1u	/* process-shared and robust */
+#define RTSHM_MUTEX_PI		0x2u	/* priority inheritance */
+#define RTSHM_MUTEX_RECURSIVE	0x4u
+
+/* pthread_mutex_init() with the attributes of @flags; 0 or an errno. */
+int rtshm_mutex_init(pthread_mutex_t *m, unsigned int flags);
 
 #endif

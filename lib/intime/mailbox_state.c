@@ -31,25 +31,6 @@ static uint8_t *mbx_entry(struct mbx_state *st, uint32_t i)
 	return (uint8_t *)st->queue + (size_t)(i % st->depth) * mbx_stride(st);
 }
 
-static int mbx_mutex_init(pthread_mutex_t *m, bool pi)
-{
-	pthread_mutexattr_t a;
-	int ret;
-
-	ret = pthread_mutexattr_init(&a);
-	if (ret)
-		return ret;
-	ret = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	if (!ret)
-		ret = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	if (!ret && pi)
-		ret = pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT);
-	if (!ret)
-		ret = pthread_mutex_init(m, &a);
-	pthread_mutexattr_destroy(&a);
-	return ret;
-}
-
 WORD mbx_state_init(struct mbx_state *st, uint32_t kind, bool priority)
 {
 	unsigned int i;
@@ -59,10 +40,10 @@ WORD mbx_state_init(struct mbx_state *st, uint32_t kind, bool priority)
 	st->kind = kind;
 	st->priority = priority;
 	st->depth = kind == MBX_KIND_DATA ? MBX_DATA_DEPTH : MBX_OBJECT_DEPTH;
-	if (mbx_mutex_init(&st->guard, true))
+	if (rtshm_mutex_init(&st->guard, RTSHM_MUTEX_SHARED | RTSHM_MUTEX_PI))
 		return E_MEM;
 	for (i = 0; i < MBX_WAITERS; i++)
-		if (mbx_mutex_init(&st->waiters[i].owner, false))
+		if (rtshm_mutex_init(&st->waiters[i].owner, RTSHM_MUTEX_SHARED))
 			return E_MEM;
 	return E_OK;
 }

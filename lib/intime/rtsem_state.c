@@ -17,25 +17,6 @@
 _Static_assert(sizeof(struct rtsem_state) <= RTSHM_SYNC_DELETED_OFFSET,
 	       "the state must leave the kernel's deleted word alone");
 
-static int rtsem_mutex_init(pthread_mutex_t *m, bool pi)
-{
-	pthread_mutexattr_t a;
-	int ret;
-
-	ret = pthread_mutexattr_init(&a);
-	if (ret)
-		return ret;
-	ret = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	if (!ret)
-		ret = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	if (!ret && pi)
-		ret = pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT);
-	if (!ret)
-		ret = pthread_mutex_init(m, &a);
-	pthread_mutexattr_destroy(&a);
-	return ret;
-}
-
 WORD rtsem_state_init(struct rtsem_state *st, uint32_t init, uint32_t max,
 		      bool priority)
 {
@@ -46,11 +27,11 @@ WORD rtsem_state_init(struct rtsem_state *st, uint32_t init, uint32_t max,
 	st->priority = priority;
 	st->max = max;
 	st->count = init;
-	if (rtsem_mutex_init(&st->guard, true))
+	if (rtshm_mutex_init(&st->guard, RTSHM_MUTEX_SHARED | RTSHM_MUTEX_PI))
 		return E_MEM;
 	/* the waiters' mutexes only tell whether their thread lives: no PI */
 	for (i = 0; i < RTSEM_WAITERS; i++)
-		if (rtsem_mutex_init(&st->waiters[i].owner, false))
+		if (rtshm_mutex_init(&st->waiters[i].owner, RTSHM_MUTEX_SHARED))
 			return E_MEM;
 	return E_OK;
 }

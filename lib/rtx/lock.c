@@ -16,12 +16,7 @@ static pthread_once_t rtx_mutex_once = PTHREAD_ONCE_INIT;
  */
 static void rtx_mutex_init(void)
 {
-	pthread_mutexattr_t attr;
-
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT);
-	pthread_mutex_init(&rtx_mutex, &attr);
-	pthread_mutexattr_destroy(&attr);
+	rtshm_mutex_init(&rtx_mutex, RTSHM_MUTEX_PI);
 }
 
 /* fork() while another thread holds the lock must not leave it held. */

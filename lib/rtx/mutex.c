@@ -80,7 +80,8 @@ static HANDLE rtx_mutex_create(BOOL initial_owner, DWORD name_err,
 	HANDLE h;
 
 	if (rtx_sync_state_init(&init, RTSHM_OBJ_MUTEX) ||
-	    rtx_pshared_mutex_init(&init.mutex.m, 1)) {
+	    rtshm_mutex_init(&init.mutex.m, RTSHM_MUTEX_SHARED |
+			     RTSHM_MUTEX_PI | RTSHM_MUTEX_RECURSIVE)) {
 		SetLastError(ERROR_GEN_FAILURE);
 		return NULL;
 	}

@@ -158,33 +158,12 @@ struct rtx_sync *rtx_sync_get(HANDLE h, enum rtx_kind kind)
 	return obj ? to_sync(obj) : NULL;
 }
 
-int rtx_pshared_mutex_init(pthread_mutex_t *m, int recursive)
-{
-	pthread_mutexattr_t a;
-	int ret;
-
-	ret = pthread_mutexattr_init(&a);
-	if (ret)
-		return ret;
-	ret = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	if (!ret)
-		ret = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	if (!ret)
-		ret = pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT);
-	if (!ret && recursive)
-		ret = pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
-	if (!ret)
-		ret = pthread_mutex_init(m, &a);
-	pthread_mutexattr_destroy(&a);
-	return ret;
-}
-
 int rtx_sync_state_init(struct rtx_sync_state *st, uint32_t type)
 {
 	memset(st, 0, sizeof(*st));
 	st->magic = RTX_SYNC_MAGIC;
 	st->type = type;
-	return rtx_pshared_mutex_init(&st->guard, 0);
+	return rtshm_mutex_init(&st->guard, RTSHM_MUTEX_SHARED | RTSHM_MUTEX_PI);
 }
 
 void rtx_guard_lock(struct rtx_sync *s)

@@ -99,8 +99,6 @@ static inline struct rtx_sync *to_sync(struct rtx_object *obj)
 
 /* A new object's state page: magic, type and guard set, the rest zero. */
 int rtx_sync_state_init(struct rtx_sync_state *st, uint32_t type);
-/* A process-shared, robust, PI mutex (recursive if asked); 0 or errno. */
-int rtx_pshared_mutex_init(pthread_mutex_t *m, int recursive);
 
 /*
  * Create (or open, if the name exists) an object whose new state is

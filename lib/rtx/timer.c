@@ -52,19 +52,6 @@ static struct rtx_timer *to_timer(struct rtx_object *obj)
 	return (struct rtx_timer *)obj;
 }
 
-static int timer_lock_init(pthread_mutex_t *m)
-{
-	pthread_mutexattr_t attr;
-	int err;
-
-	/* the handler thread is real-time: who holds the lock inherits it */
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT);
-	err = pthread_mutex_init(m, &attr);
-	pthread_mutexattr_destroy(&attr);
-	return err;
-}
-
 /* The schedule changed: tell the thread.  Lock held; the wake-up is not. */
 static void timer_changed(struct rtx_timer *t)
 {
@@ -233,7 +220,8 @@ RTSHM_EXPORT HANDLE RtCreateTimer(PSECURITY_ATTRIBUTES pThreadAttributes, ULONG 
 	t->context = Context;
 	t->prio = (int)Priority;
 	t->pid = getpid();
-	ret = timer_lock_init(&t->lock);
+	/* the handler thread is real-time: who holds the lock inherits it */
+	ret = rtshm_mutex_init(&t->lock, RTSHM_MUTEX_PI);
 	if (ret) {
 		free(t);
 		return timer_fail(rtx_sched_error(ret));
