@@ -146,12 +146,27 @@ void mbx_put(struct mbx_ref *ref);
 /* Delete the mailbox of @ref (any kind): wake its receivers, drop its name.  E_OK or E_EXIST. */
 WORD mbx_delete(struct mbx_ref *ref);
 
+/* --- the calls both sides share (mailbox_calls.c) ------------------- */
+
 /*
  * Check INtime creation flags (CreateRtMailbox's, which ntxCreateRtMailbox
- * shares) and create the mailbox (rt_mailbox.c).  E_OK, E_PARAM or
- * mbx_create()'s errors; @ref is not taken.
+ * shares) and create the mailbox.  E_OK, E_PARAM or mbx_create()'s
+ * errors; @ref is not taken.
  */
 WORD intime_create_mailbox(DWORD flags, struct mbx_ref *ref);
+
+/*
+ * The rest take a mailbox from mbx_get() and put it back.  Delete: E_OK
+ * or E_EXIST.  Send data: E_LIMIT above MBX_DATA_MAX bytes, E_BAD_ADDR for
+ * a NULL buffer with a length, or mbx_state_send()'s status.
+ */
+WORD mbx_call_delete(struct mbx_ref *ref);
+WORD mbx_call_send_data(struct mbx_ref *ref, const void *data, WORD len);
+/* E_OK with the message in @data (MBX_DATA_MAX bytes) and its length in *@len. */
+WORD mbx_call_receive_data(struct mbx_ref *ref, void *data, DWORD ms, WORD *len);
+/* E_OK with @m received and still naming what was sent (mbx_check_received()). */
+WORD mbx_call_receive_object(struct mbx_ref *ref, DWORD ms, struct mbx_object_msg *m,
+			     uint32_t *type, uint32_t *resp_type);
 
 /* --- object messages (mailbox_object.c) ---------------------------- */
 

@@ -4,8 +4,6 @@
  * ntxReceiveRtHandle, ntxSendRtData, ntxReceiveRtData.  The same mailboxes
  * as rt.h's; an NTXHANDLE names one by id and serial.
  */
-#include <string.h>
-
 #include "../core/internal.h"
 #include "mailbox.h"
 
@@ -67,10 +65,8 @@ RTSHM_EXPORT NTXSTATUS ntxDeleteRtMailbox(NTXHANDLE hMailbox)
 	struct mbx_ref ref;
 	WORD status = ntx_mbx(hMailbox, MBX_KIND_ANY, &ref);
 
-	if (status == E_OK) {
-		status = mbx_delete(&ref);
-		mbx_put(&ref);
-	}
+	if (status == E_OK)
+		status = mbx_call_delete(&ref);
 	if (status != E_OK)
 		intime_fail(status);
 	return status;
@@ -82,15 +78,8 @@ RTSHM_EXPORT NTXSTATUS ntxSendRtData(NTXHANDLE hMailbox, LPVOID pMessage,
 	struct mbx_ref ref;
 	WORD status = ntx_mbx(hMailbox, MBX_KIND_DATA, &ref);
 
-	if (status == E_OK) {
-		if (wActualLength > NTX_DATA_MESSAGE_SIZE)
-			status = E_LIMIT;
-		else if (!pMessage && wActualLength)
-			status = E_BAD_ADDR;
-		else
-			status = mbx_state_send(ref.st, pMessage, wActualLength);
-		mbx_put(&ref);
-	}
+	if (status == E_OK)
+		status = mbx_call_send_data(&ref, pMessage, wActualLength);
 	if (status != E_OK)
 		intime_fail(status);
 	return status;
@@ -99,23 +88,16 @@ RTSHM_EXPORT NTXSTATUS ntxSendRtData(NTXHANDLE hMailbox, LPVOID pMessage,
 RTSHM_EXPORT WORD ntxReceiveRtData(NTXHANDLE hMailbox, LPVOID pMessage,
 				   DWORD dwMilliseconds)
 {
-	struct mbx_msg msg;
 	struct mbx_ref ref;
-	WORD status = ntx_mbx(hMailbox, MBX_KIND_DATA, &ref);
+	WORD len, status = ntx_mbx(hMailbox, MBX_KIND_DATA, &ref);
 
-	if (status == E_OK) {
-		if (!pMessage)
-			status = E_BAD_ADDR;
-		else
-			status = mbx_state_receive(ref.st, dwMilliseconds, &msg);
-		mbx_put(&ref);
-	}
+	if (status == E_OK)
+		status = mbx_call_receive_data(&ref, pMessage, dwMilliseconds, &len);
 	if (status != E_OK) {
 		intime_fail(status);
 		return NTX_ERROR;
 	}
-	memcpy(pMessage, msg.data, msg.len);
-	return msg.len;
+	return len;
 }
 
 RTSHM_EXPORT NTXSTATUS ntxSendRtHandle(NTXHANDLE hMailbox, NTXHANDLE hObject,
@@ -152,19 +134,12 @@ RTSHM_EXPORT NTXHANDLE ntxReceiveRtHandle(NTXHANDLE hMailbox, DWORD dwMillisecon
 	struct ntx_object obj, resp;
 	struct mbx_object_msg m;
 	NTXHANDLE h, hr = NTX_NULL_NTXHANDLE;
-	struct mbx_msg msg;
 	struct mbx_ref ref;
 	WORD status = ntx_mbx(hMailbox, MBX_KIND_OBJECT, &ref);
 
-	if (status == E_OK) {
-		status = mbx_state_receive(ref.st, dwMilliseconds, &msg);
-		mbx_put(&ref);
-	}
-	if (status == E_OK) {
-		memcpy(&m, msg.data, sizeof(m));
-		/* a stale handle must not reach the object that got its id */
-		status = mbx_check_received(&m, &obj.kind, &resp.kind);
-	}
+	if (status == E_OK)
+		status = mbx_call_receive_object(&ref, dwMilliseconds, &m,
+						 &obj.kind, &resp.kind);
 	if (status != E_OK)
 		return ntx_mbx_failed(status);
 	obj.id = m.id;

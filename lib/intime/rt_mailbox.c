@@ -4,39 +4,9 @@
  * ReceiveRtHandle, SendRtData, ReceiveRtData.  A mailbox's RTHANDLE is
  * its kernel object id, as a segment's is.
  */
-#include <string.h>
-
 #include "../core/internal.h"
 #include "mailbox.h"
 #include "rt.h"
-
-/* The creation flags INtime defines: queuing, depth, kind. */
-#define MBX_FLAG_BITS	(PRIORITY_QUEUING | 0x1e | DATA_MAILBOX)
-
-/* The status of @wFlags: E_OK, or E_PARAM for unknown bits or a depth below 8. */
-static WORD mbx_check_flags(DWORD flags)
-{
-	DWORD depth = (flags & 0x1e) * 2;	/* MAILBOX_DEPTH(n) undone */
-
-	if (flags & ~(DWORD)MBX_FLAG_BITS)
-		return E_PARAM;
-	/* 0 is the default depth, 8; a data mailbox ignores the depth */
-	if (!(flags & DATA_MAILBOX) && depth && depth < 8)
-		return E_PARAM;
-	return E_OK;
-}
-
-WORD intime_create_mailbox(DWORD flags, struct mbx_ref *ref)
-{
-	WORD status = mbx_check_flags(flags);
-
-	if (status == E_OK)
-		status = mbx_create(flags & DATA_MAILBOX ? MBX_KIND_DATA : MBX_KIND_OBJECT,
-				    flags & PRIORITY_QUEUING, ref);
-	if (status == E_OK)
-		mbx_put(ref);	/* the table keeps it while it lives */
-	return status;
-}
 
 /* The mailbox @h for one call. */
 static WORD rt_mailbox(RTHANDLE h, uint32_t kind, struct mbx_ref *ref)
@@ -63,10 +33,8 @@ RTSHM_EXPORT BOOLEAN DeleteRtMailbox(RTHANDLE hMailbox)
 	struct mbx_ref ref;
 	WORD status = rt_mailbox(hMailbox, MBX_KIND_ANY, &ref);
 
-	if (status == E_OK) {
-		status = mbx_delete(&ref);
-		mbx_put(&ref);
-	}
+	if (status == E_OK)
+		status = mbx_call_delete(&ref);
 	if (status != E_OK) {
 		intime_fail(status);
 		return FALSE;
@@ -79,15 +47,8 @@ RTSHM_EXPORT BOOLEAN SendRtData(RTHANDLE hMailbox, LPVOID lpData, WORD cbBytesSe
 	struct mbx_ref ref;
 	WORD status = rt_mailbox(hMailbox, MBX_KIND_DATA, &ref);
 
-	if (status == E_OK) {
-		if (cbBytesSent > MBX_DATA_MAX)
-			status = E_LIMIT;
-		else if (!lpData && cbBytesSent)
-			status = E_BAD_ADDR;
-		else
-			status = mbx_state_send(ref.st, lpData, cbBytesSent);
-		mbx_put(&ref);
-	}
+	if (status == E_OK)
+		status = mbx_call_send_data(&ref, lpData, cbBytesSent);
 	if (status != E_OK) {
 		intime_fail(status);
 		return FALSE;
@@ -97,24 +58,17 @@ RTSHM_EXPORT BOOLEAN SendRtData(RTHANDLE hMailbox, LPVOID lpData, WORD cbBytesSe
 
 RTSHM_EXPORT WORD ReceiveRtData(RTHANDLE hMailbox, LPVOID lpData, DWORD dwMilliseconds)
 {
-	struct mbx_msg msg;
 	struct mbx_ref ref;
-	WORD status = rt_mailbox(hMailbox, MBX_KIND_DATA, &ref);
+	WORD len, status = rt_mailbox(hMailbox, MBX_KIND_DATA, &ref);
 
-	if (status == E_OK) {
-		if (!lpData)
-			status = E_BAD_ADDR;
-		else
-			status = mbx_state_receive(ref.st, dwMilliseconds, &msg);
-		mbx_put(&ref);
-	}
+	if (status == E_OK)
+		status = mbx_call_receive_data(&ref, lpData, dwMilliseconds, &len);
 	if (status != E_OK) {
 		intime_fail(status);
 		return 0;
 	}
 	/* a zero-length message returns 0 and leaves the status alone */
-	memcpy(lpData, msg.data, msg.len);
-	return msg.len;
+	return len;
 }
 
 /* What an RTHANDLE names now, for a message: E_OK, E_EXIST. */
@@ -162,19 +116,12 @@ RTSHM_EXPORT RTHANDLE ReceiveRtHandle(RTHANDLE hMailbox, DWORD dwMilliseconds,
 {
 	struct mbx_object_msg m;
 	uint32_t type, resp_type;
-	struct mbx_msg msg;
 	struct mbx_ref ref;
 	WORD status = rt_mailbox(hMailbox, MBX_KIND_OBJECT, &ref);
 
-	if (status == E_OK) {
-		status = mbx_state_receive(ref.st, dwMilliseconds, &msg);
-		mbx_put(&ref);
-	}
-	if (status == E_OK) {
-		memcpy(&m, msg.data, sizeof(m));
-		/* a stale handle must not reach the object that got its id */
-		status = mbx_check_received(&m, &type, &resp_type);
-	}
+	if (status == E_OK)
+		status = mbx_call_receive_object(&ref, dwMilliseconds, &m, &type,
+						 &resp_type);
 	if (status == E_OK && (!intime_id_usable(m.id) || !intime_id_usable(m.resp_id)))
 		status = E_LIMIT;	/* not expressible as an RTHANDLE */
 	if (status != E_OK) {
