@@ -10,6 +10,7 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -116,7 +117,8 @@ static long rtshm_ioctl_get_info(void __user *uarg)
 			RTSHM_FEAT_TIERS | RTSHM_FEAT_NUMA | RTSHM_FEAT_SYNC |
 			RTSHM_FEAT_SEGMENT_FILE | RTSHM_FEAT_PHYS |
 			RTSHM_FEAT_MAX_PHYS | RTSHM_FEAT_INTIME_SYNC |
-			RTSHM_FEAT_OWNED | RTSHM_FEAT_DIRS;
+			RTSHM_FEAT_OWNED | RTSHM_FEAT_DIRS |
+			RTSHM_FEAT_NEW_FD;
 	info.max_segment_size = rtshm_max_segment_size();
 	info.max_bytes = rtshm_limit_bytes();
 	info.max_segments = rtshm_limit_segments();
@@ -150,7 +152,7 @@ static char *rtshm_name_from_user(u64 uptr, u32 len)
 
 static int rtshm_check_bind(unsigned int cmd, const struct rtshm_bind *args)
 {
-	u32 allowed = RTSHM_BIND_WRITE;
+	u32 allowed = RTSHM_BIND_WRITE | RTSHM_BIND_NEW_FD;
 
 	if (args->type < RTSHM_TYPE_SHM || args->type > RTSHM_TYPE_MAX)
 		return -EINVAL;
@@ -201,13 +203,65 @@ static int rtshm_check_bind(unsigned int cmd, const struct rtshm_bind *args)
 	return 0;
 }
 
-static long rtshm_ioctl_bind(struct rtshm_handle *h, unsigned int cmd,
+static int rtshm_bind_locked(struct rtshm_handle *h, unsigned int cmd,
+			     struct rtshm_bind *args, const char *name,
+			     const void *state)
+{
+	int ret;
+
+	mutex_lock(&h->bind_lock);
+	ret = rtshm_bind(h, cmd, args, name, state);
+	mutex_unlock(&h->bind_lock);
+	return ret;
+}
+
+/*
+ * RTSHM_BIND_NEW_FD: a new file of the device, opened as open(2) opens one
+ * (rtshm_fop_open() runs; the caller's credentials are the ones STAT and
+ * /proc/rtshm go by), bound, and given a descriptor only once the results
+ * are back in user space, so a failed call leaves nothing behind.  No
+ * permission check on the device node: the caller holds it open already.
+ */
+static long rtshm_bind_new_file(struct file *file, unsigned int cmd,
+				struct rtshm_bind *args, void __user *uarg,
+				const char *name, const void *state)
+{
+	struct file *nf;
+	int fd, ret;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	nf = dentry_open(&file->f_path, file->f_flags & O_ACCMODE,
+			 current_cred());
+	if (IS_ERR(nf)) {
+		ret = PTR_ERR(nf);
+		goto put_fd;
+	}
+	ret = rtshm_bind_locked(nf->private_data, cmd, args, name, state);
+	if (ret)
+		goto put_file;
+	if (copy_to_user(uarg, args, sizeof(*args))) {
+		ret = -EFAULT;
+		goto put_file;
+	}
+	fd_install(fd, nf);
+	return fd;
+
+put_file:
+	fput(nf);
+put_fd:
+	put_unused_fd(fd);
+	return ret;
+}
+
+static long rtshm_ioctl_bind(struct file *file, unsigned int cmd,
 			     void __user *uarg)
 {
 	struct rtshm_bind args;
 	void *state = NULL;
 	char *name;
-	int ret;
+	long ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
@@ -225,21 +279,21 @@ static long rtshm_ioctl_bind(struct rtshm_handle *h, unsigned int cmd,
 			return PTR_ERR(state);
 		}
 	}
-	mutex_lock(&h->bind_lock);
-	ret = rtshm_bind(h, cmd, &args, name, state);
-	mutex_unlock(&h->bind_lock);
-	kfree(state);
-	kfree(name);
-	if (ret)
-		return ret;
-
+	if (args.flags & RTSHM_BIND_NEW_FD) {
+		ret = rtshm_bind_new_file(file, cmd, &args, uarg, name, state);
+		goto out;
+	}
+	ret = rtshm_bind_locked(file->private_data, cmd, &args, name, state);
 	/*
 	 * The handle is bound now; if the results cannot be written back the
 	 * caller still owns a handle it can stat or close, as with any fd.
 	 */
-	if (copy_to_user(uarg, &args, sizeof(args)))
-		return -EFAULT;
-	return 0;
+	if (!ret && copy_to_user(uarg, &args, sizeof(args)))
+		ret = -EFAULT;
+out:
+	kfree(state);
+	kfree(name);
+	return ret;
 }
 
 static long rtshm_ioctl_stat(struct file *file, void __user *uarg)
@@ -414,7 +468,7 @@ static long rtshm_fop_ioctl(struct file *file, unsigned int cmd,
 		return rtshm_ioctl_get_info(uarg);
 	case RTSHM_IOC_CREATE:
 	case RTSHM_IOC_OPEN:
-		return rtshm_ioctl_bind(h, cmd, uarg);
+		return rtshm_ioctl_bind(file, cmd, uarg);
 	case RTSHM_IOC_STAT:
 		return rtshm_ioctl_stat(file, uarg);
 	case RTSHM_IOC_LOOKUP:

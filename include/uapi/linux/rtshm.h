@@ -29,7 +29,7 @@
  * adds commands, flags or feature bits.
  */
 #define RTSHM_ABI_MAJOR		2
-#define RTSHM_ABI_MINOR		2
+#define RTSHM_ABI_MINOR		3
 
 /* Longest name in bytes, without a terminating NUL. */
 #define RTSHM_NAME_MAX		255
@@ -98,6 +98,8 @@
 #define RTSHM_FEAT_OWNED	(1ULL << 13)
 /* RTSHM_TYPE_PROCESS and names in its directory (2.2) */
 #define RTSHM_FEAT_DIRS		(1ULL << 14)
+/* RTSHM_BIND_NEW_FD (2.3) */
+#define RTSHM_FEAT_NEW_FD	(1ULL << 15)
 
 /**
  * struct rtshm_info - module description, from RTSHM_IOC_GET_INFO
@@ -145,10 +147,22 @@ struct rtshm_info {
  * RTSHM_BIND_EXCL (else EINVAL).
  */
 #define RTSHM_BIND_OWNED	(1U << 6)
+/*
+ * CREATE and OPEN (2.3): bind not this file but a new one, opened on the
+ * same device with this file's access mode and the caller's credentials,
+ * and return its descriptor (close-on-exec) as the value of the ioctl.
+ * This file stays as it was, bound or not, so one file of /dev/rtshm can
+ * make every handle of a process: a create or an open is one system call.
+ * RTSHM_BIND_OWNED ties the object to the new file.  On any error, EFAULT
+ * from writing the results back included, no descriptor is made (an object
+ * the call created is then released as if its handle had been closed);
+ * EMFILE: no free descriptor.
+ */
+#define RTSHM_BIND_NEW_FD	(1U << 7)
 #define RTSHM_BIND_FLAGS	(RTSHM_BIND_WRITE | RTSHM_BIND_EXCL | \
 				 RTSHM_BIND_BY_ID | RTSHM_BIND_SERIAL | \
 				 RTSHM_BIND_NODE | RTSHM_BIND_MAX_PHYS | \
-				 RTSHM_BIND_OWNED)
+				 RTSHM_BIND_OWNED | RTSHM_BIND_NEW_FD)
 
 /*
  * Allocation tiers (1.2): where a segment's memory comes from.
