@@ -372,6 +372,17 @@ int rtshm_close(int handle);
  */
 int rtshm_module_info(struct rtshm_module_info *info);
 
+/**
+ * rtshm_control_close() - let go of the library's control file
+ *
+ * Every create and open makes its handle with one ioctl on one unbound
+ * file of /dev/rtshm that the library opens on first use and keeps
+ * (close-on-exec).  Like any open file of the device it keeps the module
+ * loaded; after this call only handles and mappings do, and the next
+ * create or open opens a new control file.  Return: 0, or -errno of close.
+ */
+int rtshm_control_close(void);
+
 /** rtshm_strerror() - short English text for a negative errno from this API */
 const char *rtshm_strerror(int err);
 

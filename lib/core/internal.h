@@ -17,6 +17,17 @@ int rtshm_dev_open(void);
 int rtshm_dev_ioctl(int fd, unsigned long cmd, void *arg);
 
 /*
+ * CREATE or OPEN (@cmd) of @b into a new handle: one ioctl on the process's
+ * control file (RTSHM_BIND_NEW_FD), or with a module before 2.3 a file of
+ * its own.  Return: the handle or -errno.
+ */
+struct rtshm_bind;
+int rtshm_dev_bind(unsigned long cmd, struct rtshm_bind *b);
+
+/* A command that works on any file of the device (LOOKUP, UNCATALOG). */
+int rtshm_dev_command(unsigned long cmd, void *arg);
+
+/*
  * Check a C-string name and store it as the kernel's (pointer, length).
  * NULL and "" give length 0.  Return: 0 or -ENAMETOOLONG.
  */

@@ -37,16 +37,11 @@ static int rtshm_check_dir(uint32_t dir_id, uint64_t dir_serial)
 	       -EINVAL : 0;
 }
 
-/* One LOOKUP on a fresh, unbound device file. */
+/* One LOOKUP, on the control file. */
 static int rtshm_do_lookup(struct rtshm_lookup *l, struct rtshm_object_info *info)
 {
-	int fd, ret;
+	int ret = rtshm_dev_command(RTSHM_IOC_LOOKUP, l);
 
-	fd = rtshm_dev_open();
-	if (fd < 0)
-		return fd;
-	ret = rtshm_dev_ioctl(fd, RTSHM_IOC_LOOKUP, l);
-	close(fd);
 	if (ret)
 		return ret;
 	memset(info, 0, sizeof(*info));
@@ -113,36 +108,37 @@ RTSHM_EXPORT int rtshm_describe_id(uint32_t id, struct rtshm_object_info *info)
 	return rtshm_do_lookup(&l, info);
 }
 
-/* CATALOG or UNCATALOG of @name, in the root (@dir_id 0) or a directory. */
-static int rtshm_catalog_cmd(int fd, unsigned long cmd, uint32_t dir_id,
+/* The CATALOG or UNCATALOG argument for @name, in the root (@dir_id 0) or a directory. */
+static int rtshm_catalog_arg(struct rtshm_catalog *c, uint32_t dir_id,
 			     uint64_t dir_serial, const char *name)
 {
-	struct rtshm_catalog c;
 	int ret;
 
-	memset(&c, 0, sizeof(c));
-	ret = rtshm_name_arg(name, &c.name, &c.name_len);
+	memset(c, 0, sizeof(*c));
+	ret = rtshm_name_arg(name, &c->name, &c->name_len);
 	if (ret)
 		return ret;
-	if (!c.name_len)
+	if (!c->name_len)
 		return -EINVAL;
 	if (dir_id) {
-		c.flags = RTSHM_CATALOG_DIR;
-		c.dir_id = dir_id;
-		c.dir_serial = dir_serial;
+		c->flags = RTSHM_CATALOG_DIR;
+		c->dir_id = dir_id;
+		c->dir_serial = dir_serial;
 	}
-	return rtshm_dev_ioctl(fd, cmd, &c);
+	return 0;
 }
 
 static int rtshm_catalog_in(int handle, uint32_t dir_id, uint64_t dir_serial,
 			    const char *name)
 {
+	struct rtshm_catalog c;
 	int ret;
 
 	if (handle < 0)
 		return -EBADF;
-	ret = rtshm_catalog_cmd(handle, RTSHM_IOC_CATALOG, dir_id, dir_serial,
-				name);
+	ret = rtshm_catalog_arg(&c, dir_id, dir_serial, name);
+	if (!ret)
+		ret = rtshm_dev_ioctl(handle, RTSHM_IOC_CATALOG, &c);
 	return ret == -ENOTTY ? -EBADF : ret;
 }
 
@@ -162,15 +158,10 @@ RTSHM_EXPORT int rtshm_catalog_dir(int handle, uint32_t dir_id,
 static int rtshm_uncatalog_in(uint32_t dir_id, uint64_t dir_serial,
 			      const char *name)
 {
-	int fd, ret;
+	struct rtshm_catalog c;
+	int ret = rtshm_catalog_arg(&c, dir_id, dir_serial, name);
 
-	fd = rtshm_dev_open();
-	if (fd < 0)
-		return fd;
-	ret = rtshm_catalog_cmd(fd, RTSHM_IOC_UNCATALOG, dir_id, dir_serial,
-				name);
-	close(fd);
-	return ret;
+	return ret ? ret : rtshm_dev_command(RTSHM_IOC_UNCATALOG, &c);
 }
 
 RTSHM_EXPORT int rtshm_uncatalog(const char *name)

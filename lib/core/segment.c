@@ -20,21 +20,14 @@ static void rtshm_fill_result(const struct rtshm_bind *b,
 	res->created = b->result == RTSHM_RESULT_CREATED;
 }
 
-/* Open the device, issue one bind command, return the bound fd. */
+/* Issue one bind command into a new handle; return it. */
 static int rtshm_bind_fd(unsigned long cmd, struct rtshm_bind *b,
 			 struct rtshm_result *res)
 {
-	int fd, ret;
+	int fd = rtshm_dev_bind(cmd, b);
 
-	fd = rtshm_dev_open();
-	if (fd < 0)
-		return fd;
-	ret = rtshm_dev_ioctl(fd, cmd, b);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	rtshm_fill_result(b, res);
+	if (fd >= 0)
+		rtshm_fill_result(b, res);
 	return fd;
 }
 
