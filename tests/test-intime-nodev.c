@@ -76,6 +76,7 @@ TEST(no_module_is_e_ntx_internal_error)
 	CHECK_EQ(FreeRtMemory(p), 4096);
 	CHECK_EQ(t_proc_segments(), 0);
 
+	rtshm_control_close();	/* it would keep the module */
 	unloaded = syscall(SYS_delete_module, "rtshm", O_NONBLOCK) == 0;
 	err = errno;
 	if (unloaded) {

@@ -125,11 +125,17 @@ TEST(bad_fields)
 	BAD_CREATE(b, EINVAL);
 	b.flags |= RTSHM_BIND_SERIAL;
 	BAD_CREATE(b, EINVAL);
-	for (i = 6; i < 32; i++) {
+	for (i = 0; i < 32; i++) {
+		if (RTSHM_BIND_FLAGS & (1U << i))
+			continue;	/* a flag of the ABI */
 		b = good_create("f");
 		b.flags |= 1U << i;
 		BAD_CREATE(b, EINVAL);
 	}
+	/* owning a name someone else may have made: only with EXCL */
+	b = good_create("f");
+	b.flags |= RTSHM_BIND_OWNED;
+	BAD_CREATE(b, EINVAL);
 	b = good_create("f");
 	b.flags |= RTSHM_BIND_BY_ID;
 	BAD_CREATE(b, EINVAL);

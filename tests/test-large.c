@@ -429,8 +429,10 @@ TEST(pool_alloc_free_coalesce)
 	CHECK_EQ(t_proc_segments(), 0);
 }
 
+/* The library's control file would keep the module: only handles and mappings may. */
 static int rmmod(void)
 {
+	rtshm_control_close();
 	return (int)syscall(SYS_delete_module, "rtshm", O_NONBLOCK);
 }
 

@@ -11,8 +11,10 @@
 
 #define MODULE_PATH "/lib/modules/rtshm.ko"
 
+/* The library's control file would keep the module: only handles and mappings may. */
 static int rmmod(void)
 {
+	rtshm_control_close();
 	return (int)syscall(SYS_delete_module, "rtshm", O_NONBLOCK);
 }
 
@@ -44,6 +46,12 @@ TEST(rmmod_refused_while_in_use)
 	h = CHECK_SYS(open("/dev/rtshm", O_RDWR | O_CLOEXEC));
 	CHECK_SYSERR(rmmod(), EWOULDBLOCK);
 	close(h);
+
+	/* and so does the library's control file, until it is let go */
+	CHECK_ERR(rtshm_open(t_name("none"), 0, NULL), ENOENT);
+	CHECK_SYSERR(syscall(SYS_delete_module, "rtshm", O_NONBLOCK), EWOULDBLOCK);
+	CHECK_OK(rtshm_control_close());
+	CHECK_OK(rtshm_control_close());	/* none: nothing to do */
 
 	CHECK_SYS(rmmod());
 	CHECK_SYSERR(stat("/proc/rtshm", &st), ENOENT);

@@ -246,8 +246,10 @@ static void module_restore(void)
 	unlink(MODPROBE_CONF);
 	snprintf(tree, sizeof(tree), "/lib/modules/%s", kernel_release());
 	run_prog(&r, ROOT, NULL, (const char *const[]){ "/bin/rm", "-rf", tree, "/tmp/ctl", NULL });
-	if (loaded())
+	if (loaded()) {
+		rtshm_control_close();
 		syscall(SYS_delete_module, "rtshm", O_NONBLOCK);
+	}
 	if (!loaded()) {
 		int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC);
 
@@ -366,6 +368,7 @@ static void unload_and_load_by_path(void)
 	 * forced; the module counts the open handle and the segment's file
 	 */
 	h = CHECK_OK(rtshm_create(t_name("pin"), 4096, RTSHM_RDWR, 0600, NULL));
+	CHECK_OK(rtshm_control_close());	/* it would be a third reference */
 	CTL(&r, ROOT, "unload");
 	EXPECT(&r, 6);
 	EXPECT_IN(r.err, "rtshm is in use: 2 references from open handles and segments");

@@ -463,7 +463,7 @@ static void *churn(void *arg)
 
 TEST(threads)
 {
-	long fds = t_count_fds();
+	long fds = t_count_fds_settled();
 	pthread_t t[4];
 	void *ret;
 	int i;

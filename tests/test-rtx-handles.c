@@ -176,7 +176,7 @@ static void *create_open_close(void *arg)
 
 TEST(threads_create_open_close_without_leaks)
 {
-	long segs = t_proc_segments(), fds = t_count_fds(), maps = t_count_rtshm_maps();
+	long segs = t_proc_segments(), fds = t_count_fds_settled(), maps = t_count_rtshm_maps();
 	pthread_t th[THREADS];
 	int t;
 
@@ -233,7 +233,7 @@ static void *close_it(void *arg)
 
 TEST(close_races_with_map_and_close)
 {
-	long segs = t_proc_segments(), fds = t_count_fds(), maps = t_count_rtshm_maps();
+	long segs = t_proc_segments(), fds = t_count_fds_settled(), maps = t_count_rtshm_maps();
 	pthread_t mapper, closer[2];
 	void *r0, *r1, *p;
 	int round;

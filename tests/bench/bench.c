@@ -193,7 +193,8 @@ static void print_notes(void)
 {
 	printf("ratio: rtshm / the best of POSIX shm, SysV shm, SysV huge and memfd "
 	       "(lower is better), except access rows: rtshm / anon (higher is better)\n");
-	printf("open: rtshm_open+rtshm_close (open /dev/rtshm, ioctl, close), "
+	printf("open: rtshm_open+rtshm_close (one ioctl on the library's control "
+	       "file, close; before ABI 2.3: open /dev/rtshm, ioctl, close), "
 	       "shm_open+close (openat, close), shmget of an existing key (one call, "
 	       "no descriptor); the growth row is 1.00 when flat\n");
 	printf("cycle: the object is gone at the end: rtshm last close, POSIX "

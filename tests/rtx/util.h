@@ -88,6 +88,19 @@ static inline long t_count_fds(void)
 	return n - 1;	/* the directory's own descriptor */
 }
 
+/*
+ * t_count_fds() once the library holds its control file of /dev/rtshm,
+ * which its first command opens and then keeps: the baseline of a test
+ * that checks that nothing leaks.
+ */
+static inline long t_count_fds_settled(void)
+{
+	struct rtshm_object_info info;
+
+	rtshm_describe_id(RTSHM_ID_LAST, &info);	/* ENOENT or not */
+	return t_count_fds();
+}
+
 /* Mappings of rtshm segments (the module names them "[rtshm]"); others come and go with threads and malloc. */
 static inline long t_count_rtshm_maps(void)
 {
