@@ -91,6 +91,8 @@ static int rtshm_fop_release(struct inode *inode, struct file *file)
 	struct rtshm_handle *h = file->private_data;
 
 	rtshm_handle_release(h);
+	if (h->ns_pin)
+		rtshm_ns_put(h->ns_pin);
 	mutex_destroy(&h->bind_lock);
 	kfree(h);
 	return 0;
@@ -222,6 +224,19 @@ static int rtshm_bind_locked(struct rtshm_handle *h, unsigned int cmd,
  * are back in user space, so a failed call leaves nothing behind.  No
  * permission check on the device node: the caller holds it open already.
  */
+static void rtshm_pin_ns(struct rtshm_handle *h)
+{
+	struct rtshm_ns *ns;
+
+	if (READ_ONCE(h->ns_pin))
+		return;
+	ns = rtshm_ns_get(NULL, true);
+	if (IS_ERR(ns))
+		return;		/* only a cache: the bind reports real errors */
+	if (cmpxchg(&h->ns_pin, NULL, ns))
+		rtshm_ns_put(ns);	/* another thread pinned it first */
+}
+
 static long rtshm_bind_new_file(struct file *file, unsigned int cmd,
 				struct rtshm_bind *args, void __user *uarg,
 				const char *name, const void *state)
@@ -229,6 +244,7 @@ static long rtshm_bind_new_file(struct file *file, unsigned int cmd,
 	struct file *nf;
 	int fd, ret;
 
+	rtshm_pin_ns(file->private_data);
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
 		return fd;

@@ -155,6 +155,13 @@ struct rtshm_handle {
 	struct mutex bind_lock;
 	struct rtshm_seg *seg;		/* published with smp_store_release */
 	u32 flags;			/* RTSHM_BIND_WRITE */
+	/*
+	 * A file that made handles with RTSHM_BIND_NEW_FD (a library's
+	 * control file) keeps the first namespace it made them in, so a
+	 * process creating and closing its only segment again and again does
+	 * not build and tear down the namespace (its name hash) each time.
+	 */
+	struct rtshm_ns *ns_pin;
 };
 
 static inline struct rtshm_seg *rtshm_handle_seg(struct rtshm_handle *h)
