@@ -192,6 +192,10 @@ demo: deps
 
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(B)/bench/bin/rtshm-bench $(B)/bench/bin/bench.sh
+# cyclictest (Debian's rt-tests, tests/deps.sh) for the latency rows, copied
+# as it is (mkinitramfs.sh copies its shared libraries); without it they say n/a.
+BENCH_TOOLS := $(wildcard /usr/bin/cyclictest)
+BENCH_BIN += $(BENCH_TOOLS:/usr/bin/%=$(B)/bench/bin/%)
 
 .PHONY: bench bench-bin
 
@@ -206,6 +210,10 @@ $(B)/bench/bin/rtshm-bench: $(BENCH_SRC) tests/bench/bench.h $(LIB_A) include/rt
 	$(CC) $(CPPFLAGS_RTSHM) $(CFLAGS_RTSHM) -static -o $@ $(BENCH_SRC) $(LIB_A) -lrt -lm
 
 $(B)/bench/bin/bench.sh: tests/bench/bench.sh
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(BENCH_TOOLS:/usr/bin/%=$(B)/bench/bin/%): $(B)/bench/bin/%: /usr/bin/%
 	@mkdir -p $(@D)
 	cp $< $@
 

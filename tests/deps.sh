@@ -15,9 +15,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # the kernels of the list and come from tests/kernels.sh.
 PKGS=(qemu-system-x86 busybox-static cpio kmod libkmod-dev sparse
       linux-source-6.1 pkg-config gcc make dkms man-db debootstrap
-      trinity stress-ng flex bison bc libelf-dev libssl-dev)
-# trinity and stress-ng are not run on the host: make tests copies them into
-# the VMs' bindir (test-trinity, test-large-stress-ng).
+      trinity stress-ng rt-tests flex bison bc libelf-dev libssl-dev)
+# trinity, stress-ng and rt-tests are not run on the host: make tests and
+# make bench-bin copy them into the VMs' bindirs (test-trinity,
+# test-large-stress-ng, the latency rows of make bench: cyclictest).
 # flex ... libssl-dev: a lane of make check-debug whose kernel is the host's
 # release builds its sanitizer kernel on the host (tests/debug/lanes.list).
 # linux-source-6.1 is Debian 12's; a Debian 13 host has its checkpatch.pl

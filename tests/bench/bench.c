@@ -81,7 +81,9 @@ static const struct row_group row_groups[] = {
  *   - lateness of a 1 ms periodic RTX timer against a clock_nanosleep
  *     loop at the same SCHED_FIFO priority, bench-timer.c;
  *   - INtime semaphore hand-off between an RT-side and an NTX-side
- *     process against process-shared POSIX semaphores, bench-rtsem.c.
+ *     process against process-shared POSIX semaphores, bench-rtsem.c;
+ *   - cyclictest latency idle, under rtshm's and under POSIX shm's
+ *     heaviest load, bench-latency.c.
  * A group calls table_section() once, then table_row() per row, and fills
  * one cell per mechanism (row_mech) and the ratio (row_ratio); a cell that
  * does not apply says "n/a (reason)".  Groups here print after the ones
@@ -94,6 +96,7 @@ static const struct row_group extension_row_groups[] = {
 	{ "pshared", rows_pshared },
 	{ "timer", rows_timer },
 	{ "rtsem", rows_rtsem },
+	{ "latency", rows_latency },
 	{ NULL, NULL }
 };
 
@@ -198,7 +201,9 @@ static void print_notes(void)
 	       "shm_open+close (openat, close), shmget of an existing key (one call, "
 	       "no descriptor); the growth row is 1.00 when flat\n");
 	printf("cycle: the object is gone at the end: rtshm last close, POSIX "
-	       "shm_unlink, SysV IPC_RMID, memfd close\n");
+	       "shm_unlink, SysV IPC_RMID, memfd close; untouched, only rtshm "
+	       "allocates (the others map lazily); \"written\": one write per page "
+	       "between map and unmap\n");
 	printf("ping-pong: one round trip is two cross-process wake-ups; ratio: "
 	       "rtshm / bare futex (lower is better); each time is the mean of a "
 	       "batch of 400 round trips, median and p99 over 41 batches\n");

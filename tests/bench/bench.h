@@ -137,6 +137,7 @@ void rows_tiers(struct table *t, struct bench_cfg *cfg);
 void rows_pshared(struct table *t, struct bench_cfg *cfg);
 void rows_timer(struct table *t, struct bench_cfg *cfg);
 void rows_rtsem(struct table *t, struct bench_cfg *cfg);
+void rows_latency(struct table *t, struct bench_cfg *cfg);
 
 /* Ratio cell: rtshm / the lowest of the other shared mechanisms in @have. */
 void row_ratio_best(struct row *r, const double v[MECH_COUNT],

@@ -8,7 +8,8 @@
 #   rtshm_bench_accel=qemu-tcg   the guest runs under QEMU TCG
 #   rtshm_bench_quick=1          small iteration counts (a smoke run)
 #   rtshm_bench_only=GROUP       only this row group (faults, cycle, open,
-#                                access, tiers, pingpong)
+#                                access, tiers, pingpong, pshared, timer,
+#                                rtsem, latency)
 set -e
 
 cmdline_word() {	# value of NAME=VALUE on the kernel command line
