@@ -8,8 +8,8 @@
  *     one from the contig tier, one from the pool; POSIX: shm_open,
  *     ftruncate, mmap with MAP_POPULATE, munmap, shm_unlink),
  *   - open and close 2000 live names at random,
- *   - a kill storm: children that create and map segments, SIGKILLed at
- *     once and replaced.
+ *   - a kill storm: children that create, map and write 1 MiB objects,
+ *     SIGKILLed after 1-4 ms and replaced.
  * The same run measures no load, rtshm's load and POSIX shm's load, each for
  * the same time; what counts is the ratio of their worst cases.
  */
@@ -153,8 +153,12 @@ static void storm_victim(enum mech_id m)
 	for (;;) {
 		struct seg s;
 
-		if (!mechs[m].create_map(&s, name, 0, MIB))
-			mechs[m].unmap_destroy(&s);
+		if (mechs[m].create_map(&s, name, 0, MIB))
+			continue;
+		/* its memory present in either: rtshm's already is */
+		for (size_t off = 0; off < MIB; off += PAGE)
+			((volatile char *)s.addr)[off] = 1;
+		mechs[m].unmap_destroy(&s);
 	}
 }
 
