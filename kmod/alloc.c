@@ -238,6 +238,18 @@ static struct page *rtshm_pages_below_zone(unsigned long nr_pages, int nid,
  * by zone from the highest, on the node asked for or (without @strict)
  * that node first, then the others, so the scarce low zones go last.
  */
+/*
+ * Whether the page allocator zeroes what it hands out: post_alloc_hook()
+ * makes this very test (init_on_alloc, on in Debian's kernels, unless
+ * init_on_free zeroed the pages when they were freed) for every page,
+ * those of alloc_contig_range() included, in 6.1 to 7.3.  Then zeroing them
+ * again would only double the cost of a large create.
+ */
+static bool rtshm_kernel_zeroes(void)
+{
+	return want_init_on_alloc(GFP_KERNEL) && !want_init_on_free();
+}
+
 static struct page *rtshm_pages_alloc(unsigned long nr_pages, int nid,
 				      bool strict, phys_addr_t max_phys)
 {
@@ -260,7 +272,7 @@ static struct page *rtshm_pages_alloc(unsigned long nr_pages, int nid,
 							      max_phys);
 		}
 	}
-	if (page)
+	if (page && !rtshm_kernel_zeroes())
 		memset(page_address(page), 0, nr_pages << PAGE_SHIFT);
 	return page;
 }
@@ -452,8 +464,8 @@ static struct page *rtshm_contig_alloc(unsigned long nr_pages, int nid,
 				break;
 		}
 	}
-	if (!page)
-		return NULL;
+	if (!page || rtshm_kernel_zeroes())
+		return page;
 	for (i = 0; i < nr_pages; i++) {
 		clear_highpage(rtshm_page_at(page, i));
 		if (!(i % 512))

@@ -67,6 +67,9 @@ while read -r name rel large img; do
     qemu_opts[$f]=$large_qemu
     # movablecore=: a ZONE_MOVABLE the contig tier must leave alone
     append[$f]="memmap=256M\$$large_pool_base movablecore=128M"
+    # the page allocator zeroes (init_on_alloc, Debian's default) in the
+    # generic guests; in the rt ones the module must zero itself
+    case $name in *-rt) append[$f]+=" init_on_alloc=0" ;; esac
     # contig_tier=1: the contig tier is off by default on PREEMPT_RT
     modparams[$f]="pool_base=$large_pool_base pool_size=$large_pool_size contig_tier=1"
     modparams[$f]+=" max_bytes=$((1536 << 20)) max_user_bytes=$((1536 << 20))"
