@@ -103,6 +103,9 @@ static void rtshm_seg_pages_attach(struct rtshm_seg *seg,
 
 		folio->index = i;
 		WRITE_ONCE(folio->mapping, mapping);
+		/* 262 144 pages for 1 GiB: let a voluntary-preemption kernel breathe */
+		if (!(i % 4096))
+			cond_resched();
 	}
 }
 
