@@ -338,25 +338,27 @@ TEST(reused_memory_is_zero_in_every_tier)
 		{ RTSHM_USE_PAGES, 4 * MiB },
 		{ RTSHM_USE_PAGES, 64 * 1024 },
 	};
+	struct seg s[sizeof(cases) / sizeof(cases[0])];
 	long long free_kib;
 	unsigned int i;
 	size_t len;
-	struct seg s;
 	char *dirty;
 
 	need_large();
+	free_kib = t_memfree_settled();
+	CHECK(free_kib > 512 * 1024);
+	len = (size_t)(free_kib - 160 * 1024) * 1024;	/* leave room to run */
+	dirty = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	CHECK(dirty != MAP_FAILED);
+	memset(dirty, 0xa5, len);
+	CHECK_SYS(munmap(dirty, len));
+	/* all at once, so none reuses the zeroed pages of another */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_OK(seg_create(&s[i], NULL, cases[i].size, cases[i].flag));
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		free_kib = t_memfree_settled();
-		CHECK(free_kib > 512 * 1024);
-		len = (size_t)(free_kib - 160 * 1024) * 1024;	/* leave room to run */
-		dirty = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		CHECK(dirty != MAP_FAILED);
-		memset(dirty, 0xa5, len);
-		CHECK_SYS(munmap(dirty, len));
-		CHECK_OK(seg_create(&s, NULL, cases[i].size, cases[i].flag));
-		check_zero(&s);
-		seg_free(&s);
+		check_zero(&s[i]);
+		seg_free(&s[i]);
 	}
 	CHECK_EQ(t_proc_segments(), 0);
 }
