@@ -121,6 +121,8 @@ static int rtshm_insert_all(struct vm_area_struct *vma, struct page *first)
 		first = rtshm_page_at(first, n);
 		addr += n << PAGE_SHIFT;
 		left -= n;
+		/* 512 batches for 1 GiB: a voluntary-preemption kernel needs a break */
+		cond_resched();
 	}
 	kfree(batch);
 	return ret;
