@@ -96,7 +96,59 @@ void rtshm_names_wake_all(void)
 
 static struct hlist_head *rtshm_name_bucket(struct rtshm_ns *ns, u32 hash)
 {
-	return &ns->names[hash_32(hash, RTSHM_NS_HASH_BITS)];
+	return &ns->names[hash_32(hash, ns->hash_bits)];
+}
+
+static void rtshm_name_add(struct rtshm_ns *ns, struct rtshm_entry *e)
+{
+	hlist_add_head(&e->hnode, rtshm_name_bucket(ns, e->hash));
+	ns->nr_names++;
+}
+
+static void rtshm_name_del(struct rtshm_entry *e)
+{
+	hlist_del(&e->hnode);
+	e->ns->nr_names--;
+}
+
+/**
+ * rtshm_ns_grow_names - double the name hash of @ns if it is due
+ * @ns: a namespace the caller holds a reference on, not its lock
+ *
+ * The new table is allocated without the lock, as everything is, and the
+ * names move over under it: O(names), once per doubling.  If the memory
+ * is not there the old table stays, only slower.
+ */
+void rtshm_ns_grow_names(struct rtshm_ns *ns)
+{
+	unsigned int bits = READ_ONCE(ns->hash_bits), i;
+	struct hlist_head *fresh, *old;
+	struct hlist_node *tmp;
+	struct rtshm_entry *e;
+
+	if (bits >= RTSHM_NS_HASH_MAX_BITS ||
+	    READ_ONCE(ns->nr_names) <= 2U << bits)
+		return;
+	fresh = kvcalloc(2U << bits, sizeof(*fresh), GFP_KERNEL | __GFP_NOWARN);
+	if (!fresh)
+		return;
+	mutex_lock(&ns->lock);
+	if (ns->hash_bits != bits) {	/* another creator grew it */
+		mutex_unlock(&ns->lock);
+		kvfree(fresh);
+		return;
+	}
+	old = ns->names;
+	for (i = 0; i < 1U << bits; i++)
+		hlist_for_each_entry_safe(e, tmp, &old[i], hnode) {
+			hlist_del(&e->hnode);
+			hlist_add_head(&e->hnode,
+				       &fresh[hash_32(e->hash, bits + 1)]);
+		}
+	ns->names = fresh;
+	WRITE_ONCE(ns->hash_bits, bits + 1);
+	mutex_unlock(&ns->lock);
+	kvfree(old);
 }
 
 /* Under rtshm_ns_lock: the namespace of @key, referenced, or NULL. */
@@ -122,7 +174,8 @@ static struct rtshm_ns *rtshm_ns_alloc(struct vfsmount *key)
 	ns = kzalloc_obj(*ns, GFP_KERNEL);
 	if (!ns)
 		return NULL;
-	ns->names = kvcalloc(1U << RTSHM_NS_HASH_BITS, sizeof(*ns->names),
+	ns->hash_bits = RTSHM_NS_HASH_BITS;
+	ns->names = kvcalloc(1U << ns->hash_bits, sizeof(*ns->names),
 			     GFP_KERNEL);
 	if (!ns->names) {
 		kfree(ns);
@@ -234,7 +287,7 @@ void rtshm_entry_init(struct rtshm_entry *e)
 void rtshm_entry_drop_name(struct rtshm_entry *e)
 {
 	lockdep_assert_held(&e->ns->lock);
-	hlist_del(&e->hnode);
+	rtshm_name_del(e);
 	list_del_init(&e->in_dir);
 	e->dir = 0;
 	e->name = NULL;
@@ -322,7 +375,7 @@ void rtshm_entry_publish(struct rtshm_ns *ns, struct rtshm_entry *e, u32 id)
 	e->serial = atomic64_inc_return(&rtshm_next_serial);
 	if (e->name) {
 		e->hash = rtshm_name_hash(ns->key, 0, e->name, e->name_len);
-		hlist_add_head(&e->hnode, rtshm_name_bucket(ns, e->hash));
+		rtshm_name_add(ns, e);
 	}
 }
 
@@ -337,7 +390,7 @@ void rtshm_entry_unpublish(struct rtshm_entry *e)
 	lockdep_assert_held(&e->ns->lock);
 
 	if (e->name) {
-		hlist_del(&e->hnode);
+		rtshm_name_del(e);
 		list_del(&e->in_dir);
 	}
 	/* emptied when it was deleted, which its owner's release does first */
@@ -512,15 +565,17 @@ int rtshm_catalog(struct rtshm_handle *h, const struct rtshm_catalog *args,
 		e->name_len = len;
 		e->dir = dir;
 		e->hash = rtshm_name_hash(ns->key, dir, copy, len);
-		hlist_add_head(&e->hnode, rtshm_name_bucket(ns, e->hash));
+		rtshm_name_add(ns, e);
 		if (d)
 			list_add_tail(&e->in_dir, &d->members);
 		copy = NULL;
 	}
 	mutex_unlock(&ns->lock);
 	kfree(copy);
-	if (!ret)
+	if (!ret) {
 		rtshm_name_appeared(rtshm_name_hash(ns->key, dir, name, len));
+		rtshm_ns_grow_names(ns);
+	}
 	return ret;
 }
 

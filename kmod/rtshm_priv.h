@@ -49,7 +49,14 @@ struct file;
 struct seq_file;
 struct user_struct;
 
+/*
+ * The name hash starts at 1 << RTSHM_NS_HASH_BITS buckets and doubles while
+ * it holds more than two names a bucket, up to RTSHM_NS_HASH_MAX_BITS
+ * (65 535 names, the most a namespace can have, at two a bucket).  It
+ * does not shrink while the namespace lives.
+ */
 #define RTSHM_NS_HASH_BITS	10
+#define RTSHM_NS_HASH_MAX_BITS	15
 
 struct rtshm_ns {
 	struct kref ref;
@@ -60,7 +67,9 @@ struct rtshm_ns {
 	u32 next_id;			/* cyclic cursor (xa_lock): reuse ids late */
 	unsigned int nr_segments;	/* objects, and creations in progress */
 	u64 bytes;			/* their sizes */
-	struct hlist_head *names;	/* 1 << RTSHM_NS_HASH_BITS buckets */
+	struct hlist_head *names;	/* 1 << @hash_bits buckets */
+	unsigned int hash_bits;
+	unsigned int nr_names;		/* entries in @names */
 };
 
 struct rtshm_entry {
@@ -191,6 +200,8 @@ void rtshm_id_release(struct rtshm_ns *ns, u32 id);
 void rtshm_entry_publish(struct rtshm_ns *ns, struct rtshm_entry *e, u32 id);
 void rtshm_entry_unpublish(struct rtshm_entry *e);
 void rtshm_name_appeared(u32 hash);
+/* After a name was added, without the namespace lock: grow the hash if due. */
+void rtshm_ns_grow_names(struct rtshm_ns *ns);
 bool rtshm_may_access(struct rtshm_entry *e, u32 flags);
 int rtshm_lookup(struct rtshm_lookup *args, const char *name);
 int rtshm_catalog(struct rtshm_handle *h, const struct rtshm_catalog *args,

@@ -454,8 +454,10 @@ static int rtshm_create(struct rtshm_handle *h, struct rtshm_bind *args,
 	args->result = RTSHM_RESULT_CREATED;
 	rtshm_handle_attach(h, seg, args);
 	mutex_unlock(&ns->lock);
-	if (seg->e.name)
+	if (seg->e.name) {
 		rtshm_name_appeared(seg->e.hash);
+		rtshm_ns_grow_names(ns);
+	}
 	rtshm_ns_put(ns);
 	return 0;
 

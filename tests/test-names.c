@@ -293,3 +293,50 @@ TEST(all_forever_waiters_wake)
 		CHECK_EQ(t_wait(pids[i]), 0);
 	rtshm_close(h);
 }
+
+/*
+ * 3000 live names (max_segments is 4096 by default): the name hash doubles
+ * from 1024 buckets to 2048 at the 2049th, moving every name; each stays
+ * findable by name (catalogued names too), with its own id, before and
+ * after the growth.
+ */
+TEST(names_stay_found_while_the_hash_grows)
+{
+	enum { N = 3000 };
+	static uint32_t ids[N];
+	static void *maps[N];
+	struct rtshm_object_info info;
+	struct rtshm_result res;
+	char name[64];
+	uint64_t rng = 7;
+	int i, h;
+
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "%s-%d", t_name("grow"), i);
+		if (i % 2) {
+			h = CHECK_OK(rtshm_create(name, 4096, RTSHM_RDWR | RTSHM_EXCL, 0600, &res));
+		} else {	/* half of them named afterwards */
+			h = CHECK_OK(rtshm_create(NULL, 4096, RTSHM_RDWR, 0600, &res));
+			CHECK_OK(rtshm_catalog(h, name));
+		}
+		ids[i] = res.id;
+		CHECK_OK(rtshm_map(h, 0, 0, PROT_READ, &maps[i]));
+		CHECK_OK(rtshm_close(h));
+		/* an earlier name, picked at random, is still there */
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		int j = (int)((rng >> 33) % (uint64_t)(i + 1));
+
+		snprintf(name, sizeof(name), "%s-%d", t_name("grow"), j);
+		CHECK_OK(rtshm_lookup(name, 0, &info));
+		CHECK_EQ(info.id, ids[j]);
+	}
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "%s-%d", t_name("grow"), i);
+		CHECK_OK(rtshm_lookup(name, 0, &info));
+		CHECK_EQ(info.id, ids[i]);
+		CHECK_OK(rtshm_unmap(maps[i], 4096));
+	}
+	CHECK_EQ(t_proc_segments(), 0);
+	snprintf(name, sizeof(name), "%s-%d", t_name("grow"), 0);
+	CHECK_ERR(rtshm_lookup(name, 0, &info), ENOENT);
+}
