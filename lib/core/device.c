@@ -81,6 +81,10 @@ static int rtshm_ctl_get(void)
 
 	if (fd >= 0)
 		return fd;
+	/* a module known to lack it: no device file opened only to close it */
+	if (atomic_load_explicit(&abi_checked, memory_order_acquire) &&
+	    !atomic_load_explicit(&new_fd_ok, memory_order_relaxed))
+		return -EOPNOTSUPP;
 	fd = rtshm_dev_open();
 	if (fd < 0)
 		return fd;
@@ -111,22 +115,36 @@ static bool rtshm_ctl_lost(int fd, int ret)
 	return true;
 }
 
-int rtshm_dev_bind(unsigned long cmd, struct rtshm_bind *b)
+/*
+ * @cmd on the control file: true with its result in *@ret, false where the
+ * caller must use a file of its own (a module before 2.3, or a control file
+ * lost twice in a row).  A control file lost once is replaced.
+ */
+static bool rtshm_ctl_ioctl(unsigned long cmd, void *arg, int *ret)
 {
-	int fd, ret, tries;
+	int fd, tries;
 
 	for (tries = 0; tries < 2; tries++) {
 		fd = rtshm_ctl_get();
 		if (fd == -EOPNOTSUPP)
-			break;
-		if (fd < 0)
-			return fd;
-		b->flags |= RTSHM_BIND_NEW_FD;
-		ret = rtshm_dev_ioctl(fd, cmd, b);
-		b->flags &= ~RTSHM_BIND_NEW_FD;
-		if (!rtshm_ctl_lost(fd, ret))
-			return ret;
+			return false;
+		*ret = fd < 0 ? fd : rtshm_dev_ioctl(fd, cmd, arg);
+		if (fd < 0 || !rtshm_ctl_lost(fd, *ret))
+			return true;
 	}
+	return false;
+}
+
+int rtshm_dev_bind(unsigned long cmd, struct rtshm_bind *b)
+{
+	bool done;
+	int fd, ret;
+
+	b->flags |= RTSHM_BIND_NEW_FD;
+	done = rtshm_ctl_ioctl(cmd, b, &ret);
+	b->flags &= ~RTSHM_BIND_NEW_FD;
+	if (done)
+		return ret;
 	/* a module before 2.3: a file of its own, bound */
 	fd = rtshm_dev_open();
 	if (fd < 0)
@@ -141,18 +159,10 @@ int rtshm_dev_bind(unsigned long cmd, struct rtshm_bind *b)
 
 int rtshm_dev_command(unsigned long cmd, void *arg)
 {
-	int fd, ret, tries;
+	int fd, ret;
 
-	for (tries = 0; tries < 2; tries++) {
-		fd = rtshm_ctl_get();
-		if (fd == -EOPNOTSUPP)
-			break;
-		if (fd < 0)
-			return fd;
-		ret = rtshm_dev_ioctl(fd, cmd, arg);
-		if (!rtshm_ctl_lost(fd, ret))
-			return ret;
-	}
+	if (rtshm_ctl_ioctl(cmd, arg, &ret))
+		return ret;
 	fd = rtshm_dev_open();
 	if (fd < 0)
 		return fd;
