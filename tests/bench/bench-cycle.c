@@ -61,8 +61,8 @@ static void cycle_rows(struct table *t, struct bench_cfg *cfg, int write)
 			t0 = now_ns();
 			ret = mechs[m].create_map(&s, "rtshm-bench-cycle",
 						  0x52420002, CYCLE_SIZE);
-			for (size_t off = 0; !ret && write && off < CYCLE_SIZE; off += PAGE)
-				((volatile char *)s.addr)[off] = 1;
+			if (!ret && write)
+				touch_pages(s.addr, CYCLE_SIZE);
 			if (!ret)
 				ret = mechs[m].unmap_destroy(&s);
 			lat[m][i] = now_ns() - t0;

@@ -25,15 +25,6 @@ struct fault_run {
 	uint64_t faults[FAULT_MAX_REPS];
 };
 
-static void touch_pages(void *p, size_t len)
-{
-	volatile unsigned char *c = p;
-	size_t off;
-
-	for (off = 0; off < len; off += PAGE)
-		c[off] = 1;
-}
-
 /* Can @m make a segment of @size at all?  If not, say why in @na. */
 static int fault_possible(const struct bench_cfg *cfg, enum mech_id m,
 			  size_t size, char *na, size_t nalen)

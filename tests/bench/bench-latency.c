@@ -156,8 +156,7 @@ static void storm_victim(enum mech_id m)
 		if (mechs[m].create_map(&s, name, 0, MIB))
 			continue;
 		/* its memory present in either: rtshm's already is */
-		for (size_t off = 0; off < MIB; off += PAGE)
-			((volatile char *)s.addr)[off] = 1;
+		touch_pages(s.addr, MIB);
 		mechs[m].unmap_destroy(&s);
 	}
 }

@@ -29,6 +29,15 @@ static void seg_init(struct seg *s)
 	s->name[0] = '\0';
 }
 
+void touch_pages(void *p, size_t len)
+{
+	volatile unsigned char *c = p;
+	size_t off;
+
+	for (off = 0; off < len; off += PAGE)
+		c[off] = 1;
+}
+
 /* --- rtshm -------------------------------------------------------------- */
 
 static int rt_create_map(struct seg *s, const char *name, key_t key, size_t size)

@@ -62,6 +62,9 @@ struct mech {
 
 extern const struct mech mechs[MECH_COUNT];
 
+/* One write per 4 KiB page of @p: what faults a lazily mapped object in. */
+void touch_pages(void *p, size_t len);
+
 /*
  * Huge pages for MECH_HUGE: probe once.  Return the huge page size, or 0
  * with the reason in @why.
