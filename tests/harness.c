@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Test runner: see harness.h. */
 #include <grp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -97,6 +100,42 @@ int t_wait_within(int pid, int seconds)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+struct t_busy {
+	void (*op)(void *);
+	void *arg;
+	atomic_bool stop;
+};
+
+static void *t_busy_loop(void *p)
+{
+	struct t_busy *b = p;
+
+	while (!atomic_load(&b->stop))
+		b->op(b->arg);
+	return NULL;
+}
+
+int t_fork_beside(void (*op)(void *), void *arg, int forks, int seconds)
+{
+	struct t_busy b = { .op = op, .arg = arg };
+	int i, pid, hung = -1;
+	pthread_t t;
+
+	CHECK_EQ(pthread_create(&t, NULL, t_busy_loop, &b), 0);
+	for (i = 0; i < forks && hung < 0; i++) {
+		pid = CHECK_SYS(fork());
+		if (!pid) {
+			op(arg);
+			_exit(0);
+		}
+		if (t_wait_within(pid, seconds) != 0)
+			hung = i;
+	}
+	atomic_store(&b.stop, true);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	return hung;
 }
 
 long t_proc_segments(void)

@@ -96,6 +96,13 @@ int t_run_as(unsigned int uid, unsigned int gid, int supp_gid, int (*fn)(void *)
 int t_wait(int pid);
 /* t_wait(), but a child still running after @seconds is killed: -1. */
 int t_wait_within(int pid, int seconds);
+/*
+ * fork() @forks times, one child at a time, while a thread of this process
+ * runs @op(@arg) in a loop; each child runs @op once and exits.  Return
+ * the index of the first child that did not exit 0 within @seconds (it is
+ * killed), or -1: fork() must leave no lock of @op's held in the child.
+ */
+int t_fork_beside(void (*op)(void *), void *arg, int forks, int seconds);
 
 /* Spin on this thread's CPU time for @ms (a critical section that runs). */
 void t_burn_cpu_ms(double ms);

@@ -10,7 +10,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -957,21 +956,13 @@ TEST(senders_and_receivers_in_several_processes_lose_and_repeat_nothing)
 	munmap((void *)seen, bytes);
 }
 
-struct table_traffic {
-	RTHANDLE h;
-	atomic_bool stop;
-};
-
-static void *mailbox_traffic(void *arg)
+static void mailbox_traffic(void *arg)
 {
-	struct table_traffic *tt = arg;
+	RTHANDLE h = *(RTHANDLE *)arg;
 	char buf[128], c = 1;
 
-	while (!atomic_load(&tt->stop)) {
-		SendRtData(tt->h, &c, 1);
-		ReceiveRtData(tt->h, buf, NO_WAIT);
-	}
-	return NULL;
+	SendRtData(h, &c, 1);
+	ReceiveRtData(h, buf, NO_WAIT);
 }
 
 /*
@@ -981,25 +972,10 @@ static void *mailbox_traffic(void *arg)
  */
 TEST(fork_beside_mailbox_calls_leaves_the_child_working)
 {
-	struct table_traffic tt = { .h = new_mailbox(DATA_MAILBOX | FIFO_QUEUING) };
-	pthread_t t;
-	int i, pid, hung = 0;
+	RTHANDLE h = new_mailbox(DATA_MAILBOX | FIFO_QUEUING);
+	int hung = t_fork_beside(mailbox_traffic, &h, 100, 20);
 
-	CHECK_EQ(pthread_create(&t, NULL, mailbox_traffic, &tt), 0);
-	for (i = 0; i < 100 && !hung; i++) {
-		pid = CHECK_SYS(fork());
-		if (!pid) {
-			char c = 2, buf[128];
-
-			SendRtData(tt.h, &c, 1);
-			ReceiveRtData(tt.h, buf, NO_WAIT);
-			_exit(0);
-		}
-		hung = t_wait_within(pid, 20) != 0;
-	}
-	atomic_store(&tt.stop, true);
-	CHECK_EQ(pthread_join(t, NULL), 0);
-	if (hung)
-		t_fail(__FILE__, __LINE__, "child %d of 100 hung in the mailbox calls", i);
-	CHECK(DeleteRtMailbox(tt.h));
+	if (hung >= 0)
+		t_fail(__FILE__, __LINE__, "child %d of 100 hung in the mailbox calls", hung + 1);
+	CHECK(DeleteRtMailbox(h));
 }

@@ -931,20 +931,12 @@ TEST(units_are_conserved_under_contention_priority)
 	stress(PRIORITY_QUEUING);
 }
 
-struct table_traffic {
-	RTHANDLE h;
-	atomic_bool stop;
-};
-
-static void *semaphore_traffic(void *arg)
+static void semaphore_traffic(void *arg)
 {
-	struct table_traffic *tt = arg;
+	RTHANDLE h = *(RTHANDLE *)arg;
 
-	while (!atomic_load(&tt->stop)) {
-		ReleaseRtSemaphore(tt->h, 1);
-		WaitForRtSemaphore(tt->h, 1, NO_WAIT);
-	}
-	return NULL;
+	ReleaseRtSemaphore(h, 1);
+	WaitForRtSemaphore(h, 1, NO_WAIT);
 }
 
 /*
@@ -953,23 +945,10 @@ static void *semaphore_traffic(void *arg)
  */
 TEST(fork_beside_semaphore_calls_leaves_the_child_working)
 {
-	struct table_traffic tt = { .h = new_sem(0, 1000, FIFO_QUEUING) };
-	pthread_t t;
-	int i, pid, hung = 0;
+	RTHANDLE h = new_sem(0, 1000, FIFO_QUEUING);
+	int hung = t_fork_beside(semaphore_traffic, &h, 100, 20);
 
-	CHECK_EQ(pthread_create(&t, NULL, semaphore_traffic, &tt), 0);
-	for (i = 0; i < 100 && !hung; i++) {
-		pid = CHECK_SYS(fork());
-		if (!pid) {
-			ReleaseRtSemaphore(tt.h, 1);
-			WaitForRtSemaphore(tt.h, 1, NO_WAIT);
-			_exit(0);
-		}
-		hung = t_wait_within(pid, 20) != 0;
-	}
-	atomic_store(&tt.stop, true);
-	CHECK_EQ(pthread_join(t, NULL), 0);
-	if (hung)
-		t_fail(__FILE__, __LINE__, "child %d of 100 hung in the semaphore calls", i);
-	CHECK(DeleteRtSemaphore(tt.h));
+	if (hung >= 0)
+		t_fail(__FILE__, __LINE__, "child %d of 100 hung in the semaphore calls", hung + 1);
+	CHECK(DeleteRtSemaphore(h));
 }
