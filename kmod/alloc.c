@@ -12,7 +12,10 @@
  *		is what alloc_contig_pages() does, which is not exported.  Best
  *		effort: unmovable pages scattered by fragmentation defeat it.
  *		The pages come back as order-0 pages with a reference each,
- *		so they map like the page tier's.  alloc_contig_range() drains
+ *		so they map like the page tier's; where the kernel can map a
+ *		folio with one PMD (compat.h), each whole, aligned 2 MiB comes
+ *		back as one folio instead, which mmap.c maps with one entry
+ *		(module parameter huge_pmd).  alloc_contig_range() drains
  *		every CPU's LRU caches and migrates even unevictable pages that
  *		appear during the claim, so on PREEMPT_RT this tier is off
  *		unless the module parameter contig_tier turns it on.
@@ -91,6 +94,11 @@ static bool contig_tier = !IS_ENABLED(CONFIG_PREEMPT_RT);
 module_param(contig_tier, bool, 0644);
 MODULE_PARM_DESC(contig_tier,
 		 "Allow the contig tier (default: yes, but no on PREEMPT_RT, where it would migrate the pages of running real-time tasks)");
+
+static bool huge_pmd = true;
+module_param(huge_pmd, bool, 0644);
+MODULE_PARM_DESC(huge_pmd,
+		 "Claim contig segments in 2 MiB folios that mappings map with one entry each, where the kernel can (default: yes)");
 
 static int tier_gid = -1;
 module_param(tier_gid, int, 0644);
@@ -325,20 +333,49 @@ static unsigned long rtshm_contig_bad_pfn(struct zone *zone,
 }
 
 /*
- * Drop the allocation's reference of each page.  Not free_contig_range(),
- * which before 7.x WARNs about pages someone else still holds: any user
- * can hold some (vmsplice, O_DIRECT, io_uring), and such a page is freed
- * by its last put_page() as usual.
+ * Drop the allocation's reference of each folio (a page, or a 2 MiB
+ * folio).  Not free_contig_range(), which before 7.x WARNs about pages
+ * someone else still holds: any user can hold some (vmsplice, O_DIRECT,
+ * io_uring), and such a folio is freed by its last folio_put() as usual.
  */
 static void rtshm_contig_free(struct page *page, unsigned long nr)
 {
-	unsigned long i;
+	unsigned long i, n;
 
-	for (i = 0; i < nr; i++) {
-		__free_page(rtshm_page_at(page, i));
-		if (!((i + 1) % 512))
+	for (i = 0; i < nr; i += n) {
+		struct folio *folio = page_folio(rtshm_page_at(page, i));
+
+		n = folio_nr_pages(folio);
+		folio_put(folio);
+		if (!(i % 512))
 			cond_resched();
 	}
+}
+
+/*
+ * Pages of the folios a claim makes where it can: HPAGE_PMD_NR when the
+ * kernel maps such a folio with one PMD and huge_pmd allows; 0 otherwise.
+ */
+static unsigned long rtshm_contig_folio_pages(void)
+{
+#if RTSHM_HAVE_HUGE_PMD
+	if (READ_ONCE(huge_pmd) && !(HPAGE_PMD_NR % pageblock_nr_pages))
+		return HPAGE_PMD_NR;
+#endif
+	return 0;
+}
+
+/* Claim one piece: as a PMD folio if it is one whole, aligned 2 MiB. */
+static int rtshm_contig_claim_piece(unsigned long pfn, unsigned long n,
+				    unsigned long folio_pages)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+
+#if RTSHM_HAVE_HUGE_PMD
+	if (folio_pages && n == folio_pages && IS_ALIGNED(pfn, folio_pages))
+		return rtshm_alloc_contig_pmd_folio(pfn, gfp);
+#endif
+	return rtshm_alloc_contig_range(pfn, pfn + n, gfp);
 }
 
 /*
@@ -347,18 +384,24 @@ static void rtshm_contig_free(struct page *page, unsigned long nr)
  * init_on_alloc, Debian's default) zeroes its whole range without
  * rescheduling, so one call for a 256 MiB segment would hold the CPU for
  * the whole claim.  Pieces are pageblock multiples, as the isolation
- * requires.  Return: 0, or the error of the piece that failed, with the
- * pieces already claimed given back.
+ * requires: 4 MiB, or the 2 MiB folios of @folio_pages.  Return: 0, or the
+ * error of the piece that failed, with the pieces already claimed given
+ * back.
  */
-static int rtshm_contig_claim(unsigned long start, unsigned long nr)
+static int rtshm_contig_claim(unsigned long start, unsigned long nr,
+			      unsigned long folio_pages)
 {
-	unsigned long piece = max_t(unsigned long, SZ_4M >> PAGE_SHIFT,
-				    pageblock_nr_pages);
+	unsigned long piece = folio_pages ?:
+		max_t(unsigned long, SZ_4M >> PAGE_SHIFT, pageblock_nr_pages);
 	unsigned long done, n;
 	int ret = 0;
 
 	for (done = 0; done < nr; done += n) {
 		n = min(piece, nr - done);
+		/* up to the next folio boundary if not on one */
+		if (folio_pages && !IS_ALIGNED(start + done, folio_pages))
+			n = min(n, ALIGN(start + done, folio_pages) -
+				   (start + done));
 		if (done) {
 			cond_resched();
 			if (fatal_signal_pending(current)) {
@@ -366,8 +409,7 @@ static int rtshm_contig_claim(unsigned long start, unsigned long nr)
 				break;
 			}
 		}
-		ret = rtshm_alloc_contig_range(start + done, start + done + n,
-					       GFP_KERNEL | __GFP_NOWARN);
+		ret = rtshm_contig_claim_piece(start + done, n, folio_pages);
 		if (ret)
 			break;
 	}
@@ -377,7 +419,8 @@ static int rtshm_contig_claim(unsigned long start, unsigned long nr)
 }
 
 static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
-				      unsigned long limit_pfn)
+				      unsigned long limit_pfn,
+				      unsigned long folio_pages)
 {
 	unsigned long end = min(zone_end_pfn(zone), limit_pfn);
 	unsigned long pfn = ALIGN(zone->zone_start_pfn, pageblock_nr_pages);
@@ -393,7 +436,7 @@ static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
 			pfn = ALIGN(bad + 1, pageblock_nr_pages);
 			continue;
 		}
-		ret = rtshm_contig_claim(pfn, nr);
+		ret = rtshm_contig_claim(pfn, nr, folio_pages);
 		if (!ret)
 			return pfn_to_page(pfn);
 		/* like alloc_contig_pages(): a failed range is not retried */
@@ -408,9 +451,15 @@ static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
  * free_contig_range() then either): nothing to free.
  */
 static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
-				      unsigned long limit_pfn)
+				      unsigned long limit_pfn,
+				      unsigned long folio_pages)
 {
 	return NULL;
+}
+
+static unsigned long rtshm_contig_folio_pages(void)
+{
+	return 0;
 }
 
 static void rtshm_contig_free(struct page *page, unsigned long nr)
@@ -424,7 +473,8 @@ static void rtshm_contig_free(struct page *page, unsigned long nr)
  * below @limit_pfn.
  */
 static struct page *rtshm_contig_node(int nid, unsigned long nr,
-				      unsigned long limit_pfn)
+				      unsigned long limit_pfn,
+				      unsigned long folio_pages)
 {
 	pg_data_t *pgdat = NODE_DATA(nid);
 	struct page *page;
@@ -436,7 +486,7 @@ static struct page *rtshm_contig_node(int nid, unsigned long nr,
 		if (!populated_zone(zone) || zone->spanned_pages < nr ||
 		    zone->zone_start_pfn + nr > limit_pfn)
 			continue;
-		page = rtshm_contig_zone(zone, nr, limit_pfn);
+		page = rtshm_contig_zone(zone, nr, limit_pfn, folio_pages);
 		if (page)
 			return page;
 	}
@@ -444,7 +494,8 @@ static struct page *rtshm_contig_node(int nid, unsigned long nr,
 }
 
 static struct page *rtshm_contig_alloc(unsigned long nr_pages, int nid,
-				       bool strict, phys_addr_t max_phys)
+				       bool strict, phys_addr_t max_phys,
+				       unsigned long folio_pages)
 {
 	unsigned long limit_pfn = rtshm_limit_pfn(max_phys);
 	struct page *page = NULL;
@@ -454,12 +505,13 @@ static struct page *rtshm_contig_alloc(unsigned long nr_pages, int nid,
 	/* like the page allocator: no preference means the local node first */
 	if (nid == NUMA_NO_NODE)
 		nid = numa_mem_id();
-	page = rtshm_contig_node(nid, nr_pages, limit_pfn);
+	page = rtshm_contig_node(nid, nr_pages, limit_pfn, folio_pages);
 	if (!page && !strict) {
 		for_each_node_state(n, N_MEMORY) {
 			if (n == nid)
 				continue;
-			page = rtshm_contig_node(n, nr_pages, limit_pfn);
+			page = rtshm_contig_node(n, nr_pages, limit_pfn,
+						 folio_pages);
 			if (page)
 				break;
 		}
@@ -625,10 +677,21 @@ u64 rtshm_alloc_max_size(void)
 	return (u64)max << PAGE_SHIFT;
 }
 
+/* Whether the claim of @nr pages from @page made a folio of @folio_pages. */
+static bool rtshm_contig_made_folio(struct page *page, unsigned long nr,
+				    unsigned long folio_pages)
+{
+	unsigned long pfn = page_to_pfn(page);
+	unsigned long first = folio_pages ? ALIGN(pfn, folio_pages) : 0;
+
+	return folio_pages && first + folio_pages <= pfn + nr &&
+	       PageHead(pfn_to_page(first));
+}
+
 static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 			  bool strict, phys_addr_t max_phys)
 {
-	unsigned long nr = seg->nr_pages;
+	unsigned long nr = seg->nr_pages, folio_pages = 0;
 	struct page *page;
 	phys_addr_t phys;
 
@@ -639,7 +702,9 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 		page = rtshm_pages_alloc(nr, nid, strict, max_phys);
 		break;
 	case RTSHM_TIER_CONTIG:
-		page = rtshm_contig_alloc(nr, nid, strict, max_phys);
+		folio_pages = rtshm_contig_folio_pages();
+		page = rtshm_contig_alloc(nr, nid, strict, max_phys,
+					  folio_pages);
 		break;
 	case RTSHM_TIER_POOL:
 		if (!rtshm_pool.gp || (strict && rtshm_pool.node != nid))
@@ -660,6 +725,7 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 	seg->phys = page_to_phys(page);
 	seg->node = page_to_nid(page);
 	seg->tier = tier;
+	seg->pmd_folios = rtshm_contig_made_folio(page, nr, folio_pages);
 	return 0;
 }
 

@@ -97,6 +97,32 @@ static inline vm_fault_t rtshm_vmf_insert_mixed(struct vm_area_struct *vma,
 	alloc_contig_range(start, end, MIGRATE_MOVABLE, gfp)
 #endif
 
+/*
+ * Huge entries that stay ordinary pages, so that GUP, O_DIRECT and shared
+ * futexes keep working in them: vmf_insert_folio_pmd() (6.15, est.) maps a
+ * folio of PMD order with a normal, refcounted PMD, and
+ * alloc_contig_frozen_range() (7.0, est.) claims a range as such a folio.
+ * Before, a huge entry could only map a pfn, which GUP does not follow, so
+ * older kernels keep 4 KiB entries.  Without THP there is no huge PMD.
+ */
+#if KERNEL_VERSION(7, 0, 0) <= LINUX_VERSION_CODE && \
+	defined(CONFIG_TRANSPARENT_HUGEPAGE) && defined(CONFIG_CONTIG_ALLOC)
+#define RTSHM_HAVE_HUGE_PMD	1
+
+/* Claim the PMD-aligned pfns from @pfn as one folio, with one reference. */
+static inline int rtshm_alloc_contig_pmd_folio(unsigned long pfn, gfp_t gfp)
+{
+	int ret = alloc_contig_frozen_range(pfn, pfn + HPAGE_PMD_NR,
+					    ACR_FLAGS_NONE, gfp | __GFP_COMP);
+
+	if (!ret)
+		folio_ref_unfreeze(pfn_folio(pfn), 1);
+	return ret;
+}
+#else
+#define RTSHM_HAVE_HUGE_PMD	0
+#endif
+
 /* call_mmap() was renamed vfs_mmap() in 6.17 (est.). */
 #if KERNEL_VERSION(6, 17, 0) > LINUX_VERSION_CODE
 #define vfs_mmap	call_mmap

@@ -13,6 +13,20 @@
  * (not VM_PFNMAP, which /proc/pid/pagemap would not walk).  pagemap shows
  * its pfns; get_user_pages() and O_DIRECT do not work on it.
  *
+ * Contig segments in 2 MiB folios (alloc.c, on kernels that can map a
+ * folio with one PMD) are mapped with one huge entry per folio where the
+ * mapping's address lines up with it (the device's get_unmapped_area sees
+ * to that), still all at mmap() time, and the rest with 4 KiB entries.
+ * Such a vma is not VM_MIXEDMAP: the kernel does not give back the folio
+ * reference of a huge entry it splits in a VM_MIXEDMAP vma (munmap() or
+ * mprotect() of part of it), so vm_insert_pages() is not used there and
+ * every entry is made through the fault path, the only exported way to
+ * get the page-table level a huge entry lives in.  Its entries are
+ * ordinary folio entries: GUP, O_DIRECT and shared futexes work in them.
+ * A split huge entry's memory is mapped again by the fault handler, 4 KiB
+ * on first touch; a forked child's, which fork() does not copy for a
+ * vma that can fault them back, likewise, 2 MiB on first touch.
+ *
  * Each vma holds a segment reference (vm_ops open/close).  The vma's file is
  * replaced by the segment's own file (segfs.c), the same for every mapping
  * through every handle, so closing the handle really drops the handle while
@@ -78,6 +92,102 @@ static const struct vm_operations_struct rtshm_vm_ops = {
 	.close = rtshm_vm_close,
 	.fault = rtshm_vm_fault,
 };
+
+#if RTSHM_HAVE_HUGE_PMD
+/* The PMD folio for the 2 MiB of @vma from @addr, or NULL if none lines up. */
+static struct folio *rtshm_pmd_folio_at(struct vm_area_struct *vma,
+					unsigned long addr)
+{
+	struct rtshm_seg *seg = vma->vm_private_data;
+	struct page *page;
+
+	if (!IS_ALIGNED(addr, HPAGE_PMD_SIZE) || addr < vma->vm_start ||
+	    vma->vm_end - addr < HPAGE_PMD_SIZE)
+		return NULL;
+	page = rtshm_page_at(seg->pages, linear_page_index(vma, addr));
+	if (!PageHead(page) || folio_order(page_folio(page)) != HPAGE_PMD_ORDER)
+		return NULL;
+	return page_folio(page);
+}
+
+static vm_fault_t rtshm_vm_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct folio *folio;
+
+	if (order != HPAGE_PMD_ORDER)
+		return VM_FAULT_FALLBACK;
+	folio = rtshm_pmd_folio_at(vmf->vma, vmf->address & HPAGE_PMD_MASK);
+	if (!folio)
+		return VM_FAULT_FALLBACK;
+	return vmf_insert_folio_pmd(vmf, folio, vmf->flags & FAULT_FLAG_WRITE);
+}
+
+static const struct vm_operations_struct rtshm_vm_huge_ops = {
+	.open = rtshm_vm_open,
+	.close = rtshm_vm_close,
+	.fault = rtshm_vm_fault,
+	.huge_fault = rtshm_vm_huge_fault,
+};
+
+/* Whether @addr of @mm is mapped by a huge PMD; mmap_lock held. */
+static bool rtshm_pmd_mapped(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset(mm, addr);
+	p4d_t *p4d;
+	pud_t *pud;
+
+	if (pgd_none(pgdp_get(pgd)))
+		return false;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(p4dp_get(p4d)))
+		return false;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(pudp_get(pud)) || pud_leaf(pudp_get(pud)))
+		return false;
+	return pmd_leaf(pmdp_get(pmd_offset(pud, addr)));
+}
+
+/*
+ * Every entry of a vma of PMD folios, through the fault path: a huge one
+ * where a folio lines up (unless THP is off for the process or the
+ * machine), 4 KiB ones elsewhere.  Not counted as the task's faults.
+ */
+static int rtshm_prefault(struct vm_area_struct *vma)
+{
+	unsigned int flags = vma->vm_flags & VM_WRITE ? FAULT_FLAG_WRITE : 0;
+	unsigned long addr = vma->vm_start, n = 0;
+	vm_fault_t ret;
+
+	while (addr < vma->vm_end) {
+		bool huge = rtshm_pmd_folio_at(vma, addr);
+
+		ret = handle_mm_fault(vma, addr, flags, NULL);
+		if (ret & VM_FAULT_ERROR)
+			return ret & VM_FAULT_OOM ? -ENOMEM : -EFAULT;
+		if (huge && rtshm_pmd_mapped(vma->vm_mm, addr))
+			addr += HPAGE_PMD_SIZE;
+		else
+			addr += PAGE_SIZE;
+		if (!(++n % RTSHM_INSERT_BATCH))
+			cond_resched();
+	}
+	return 0;
+}
+
+static int rtshm_mmap_huge(struct vm_area_struct *vma, struct rtshm_seg *seg)
+{
+	int ret;
+
+	rtshm_vm_flags_set(vma, VM_HUGEPAGE);	/* for THP "madvise" */
+	vma->vm_private_data = seg;
+	vma->vm_ops = &rtshm_vm_huge_ops;
+	ret = rtshm_prefault(vma);
+	if (ret)
+		return ret;
+	rtshm_vm_open(vma);
+	return 0;
+}
+#endif
 
 /* Pool segments: every pfn now, as special ptes of a VM_MIXEDMAP vma. */
 static int rtshm_insert_pfns(struct vm_area_struct *vma, struct rtshm_seg *seg)
@@ -159,6 +269,10 @@ int rtshm_mmap(struct file *file, struct vm_area_struct *vma)
 	vma_set_file(vma, seg->file);
 
 	/* On failure mmap_region() zaps what was inserted. */
+#if RTSHM_HAVE_HUGE_PMD
+	if (seg->pmd_folios)
+		return rtshm_mmap_huge(vma, seg);
+#endif
 	if (seg->pages)
 		ret = rtshm_insert_all(vma, rtshm_page_at(seg->pages, pgoff));
 	else

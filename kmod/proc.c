@@ -118,6 +118,18 @@ static void rtshm_proc_name(struct seq_file *m, const struct rtshm_entry *e)
 	}
 }
 
+/*
+ * "pmd": the memory is in 2 MiB folios that mappings map with one entry
+ * each where they line up (mmap.c); "no": 4 KiB entries only; "-": a
+ * synchronisation object.
+ */
+static const char *rtshm_proc_huge(const struct rtshm_seg *seg)
+{
+	if (rtshm_type_is_sync(seg->e.type))
+		return "-";
+	return seg->pmd_folios ? "pmd" : "no";
+}
+
 static void rtshm_proc_entry(struct seq_file *m, struct rtshm_entry *e)
 {
 	struct rtshm_proc_state *st = m->private;
@@ -131,7 +143,7 @@ static void rtshm_proc_entry(struct seq_file *m, struct rtshm_entry *e)
 
 	seq_printf(m, "%u ", e->id);
 	rtshm_proc_name(m, e);
-	seq_printf(m, " %llu %u %u %u %u %04o %d 0x%llx %s %d %s %s\n",
+	seq_printf(m, " %llu %u %u %u %u %04o %d 0x%llx %s %d %s %s %s\n",
 		   rtshm_entry_size(seg), atomic_read(&e->handles),
 		   atomic_read(&seg->mappings),
 		   from_kuid_munged(user_ns, e->uid),
@@ -139,7 +151,8 @@ static void rtshm_proc_entry(struct seq_file *m, struct rtshm_entry *e)
 		   pid_nr_ns(e->creator, st->pid_ns), phys,
 		   rtshm_tier_name(seg->tier), seg->node,
 		   rtshm_type_names[e->type],
-		   rtshm_type_is_sync(e->type) || seg->pages ? "yes" : "no");
+		   rtshm_type_is_sync(e->type) || seg->pages ? "yes" : "no",
+		   rtshm_proc_huge(seg));
 }
 
 static int rtshm_proc_show(struct seq_file *m, void *v)
@@ -148,7 +161,7 @@ static int rtshm_proc_show(struct seq_file *m, void *v)
 	struct rtshm_entry *e;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "id name size handles mappings uid gid mode cpid phys backend node type futex\n");
+		seq_puts(m, "id name size handles mappings uid gid mode cpid phys backend node type futex huge\n");
 		return 0;
 	}
 	if (v == RTSHM_SUMMARY_TOKEN) {

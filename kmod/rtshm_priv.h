@@ -125,6 +125,11 @@ struct rtshm_seg {
 	unsigned long nr_pages;
 	u32 tier;			/* RTSHM_TIER_*, 0 until allocated */
 	int node;			/* NUMA node, NUMA_NO_NODE if unknown */
+	/*
+	 * Contig tier: each whole, aligned 2 MiB of @pages is one folio of
+	 * PMD order, mapped with one entry where a mapping allows (mmap.c).
+	 */
+	bool pmd_folios;
 	atomic_t mappings;
 	/* what creating it charged, given back once the memory is free */
 	kuid_t quota_uid;		/* charged nr_pages if quota_charged */

@@ -93,14 +93,19 @@ static const struct file_operations rtshm_seg_fops = {
 	.owner = THIS_MODULE,
 };
 
+/*
+ * Folio by folio: a 2 MiB folio of the contig tier (alloc.c) carries the
+ * mapping and the index of its first page for all of its pages.
+ */
 static void rtshm_seg_pages_attach(struct rtshm_seg *seg,
 				   struct address_space *mapping)
 {
-	unsigned long i;
+	unsigned long i, n;
 
-	for (i = 0; i < seg->nr_pages; i++) {
+	for (i = 0; i < seg->nr_pages; i += n) {
 		struct folio *folio = page_folio(rtshm_page_at(seg->pages, i));
 
+		n = folio_nr_pages(folio);
 		folio->index = i;
 		WRITE_ONCE(folio->mapping, mapping);
 		/* 262 144 pages for 1 GiB: let a voluntary-preemption kernel breathe */
@@ -111,11 +116,12 @@ static void rtshm_seg_pages_attach(struct rtshm_seg *seg,
 
 static void rtshm_seg_pages_detach(struct rtshm_seg *seg)
 {
-	unsigned long i;
+	unsigned long i, n;
 
-	for (i = 0; i < seg->nr_pages; i++) {
+	for (i = 0; i < seg->nr_pages; i += n) {
 		struct folio *folio = page_folio(rtshm_page_at(seg->pages, i));
 
+		n = folio_nr_pages(folio);
 		WRITE_ONCE(folio->mapping, NULL);
 		folio->index = 0;
 		if (!(i % 4096))

@@ -18,7 +18,7 @@ static int read_first_line(char *buf, size_t len)
 
 TEST(header_and_lines)
 {
-	char line[1024], name[64], backend[16], type[16], futex[8];
+	char line[1024], name[64], backend[16], type[16], futex[8], huge[8];
 	unsigned long long size, phys;
 	unsigned int id, handles, maps, uid, gid, mode;
 	struct rtshm_seg_info info;
@@ -27,16 +27,17 @@ TEST(header_and_lines)
 	void *p;
 
 	CHECK_EQ(read_first_line(line, sizeof(line)), 0);
-	CHECK(!strcmp(line, "id name size handles mappings uid gid mode cpid phys backend node type futex\n"));
+	CHECK(!strcmp(line, "id name size handles mappings uid gid mode cpid phys backend node type futex huge\n"));
 
 	h = CHECK_OK(rtshm_create("proc test", 8000, RTSHM_RDWR, 0640, &r));
 	h2 = CHECK_OK(rtshm_open("proc test", RTSHM_RDONLY, NULL));
 	CHECK_OK(rtshm_map(h, 0, 0, PROT_READ, &p));
-	n = sscanf(t_proc_line(r.id), "%u %63s %llu %u %u %u %u %o %d 0x%llx %15s %d %15s %7s%c",
+	n = sscanf(t_proc_line(r.id), "%u %63s %llu %u %u %u %u %o %d 0x%llx %15s %d %15s %7s %7s%c",
 		   &id, name, &size, &handles, &maps, &uid, &gid, &mode, &cpid, &phys,
-		   backend, &node, type, futex, &line[0]);
-	CHECK_EQ(n, 15);
-	CHECK_EQ(line[0], '\n');	/* futex is the last field */
+		   backend, &node, type, futex, huge, &line[0]);
+	CHECK_EQ(n, 16);
+	CHECK_EQ(line[0], '\n');	/* huge is the last field */
+	CHECK(!strcmp(huge, "no"));	/* the page tier: 4 KiB entries */
 	CHECK(!strcmp(type, "shm"));
 	CHECK(!strcmp(futex, "yes"));	/* page-allocator memory has struct pages */
 	CHECK_OK(rtshm_stat(h, &info));

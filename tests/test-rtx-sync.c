@@ -118,8 +118,13 @@ TEST(proc_shows_the_type_of_each_object)
 		RtCreateMutexA(NULL, FALSE, t_name("m")),
 		RtCreateSemaphoreA(NULL, 0, 1, t_name("s")),
 	};
-	/* the type field, then the futex field (1.3): state pages are shmem */
-	static const char *const type[3] = { " event yes\n", " mutex yes\n", " semaphore yes\n" };
+	/*
+	 * the type field, then the futex field (1.3): state pages are shmem;
+	 * then the huge field: none for a synchronisation object
+	 */
+	static const char *const type[3] = {
+		" event yes -\n", " mutex yes -\n", " semaphore yes -\n",
+	};
 	const char *names[3] = { t_name("e"), t_name("m"), t_name("s") };
 	struct rtshm_object_info info;
 	const char *line;
