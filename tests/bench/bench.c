@@ -83,7 +83,8 @@ static const struct row_group row_groups[] = {
  *   - INtime semaphore hand-off between an RT-side and an NTX-side
  *     process against process-shared POSIX semaphores, bench-rtsem.c;
  *   - cyclictest latency idle, under rtshm's and under POSIX shm's
- *     heaviest load, bench-latency.c.
+ *     heaviest load, bench-latency.c;
+ *   - page-table memory of a 256 MiB mapping, bench-ptes.c.
  * A group calls table_section() once, then table_row() per row, and fills
  * one cell per mechanism (row_mech) and the ratio (row_ratio); a cell that
  * does not apply says "n/a (reason)".  Groups here print after the ones
@@ -97,6 +98,7 @@ static const struct row_group extension_row_groups[] = {
 	{ "timer", rows_timer },
 	{ "rtsem", rows_rtsem },
 	{ "latency", rows_latency },
+	{ "ptes", rows_ptes },
 	{ NULL, NULL }
 };
 

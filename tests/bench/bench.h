@@ -135,6 +135,7 @@ void rows_faults(struct table *t, struct bench_cfg *cfg);
 void rows_cycle(struct table *t, struct bench_cfg *cfg);
 void rows_open(struct table *t, struct bench_cfg *cfg);
 void rows_access(struct table *t, struct bench_cfg *cfg);
+void rows_ptes(struct table *t, struct bench_cfg *cfg);
 void rows_pingpong(struct table *t, struct bench_cfg *cfg);
 void rows_tiers(struct table *t, struct bench_cfg *cfg);
 void rows_pshared(struct table *t, struct bench_cfg *cfg);
