@@ -380,6 +380,37 @@ TEST(forked_child_shares_huge_memory)
 	CHECK_OK(rtshm_close(h));
 }
 
+/*
+ * What a real-time program does first: mlockall(MCL_CURRENT | MCL_FUTURE).
+ * Huge entries of a locked vma mlock their folios; unmapping unlocks them,
+ * and 16 rounds later the memory is back.
+ */
+TEST(mlockall_program_maps_and_frees_huge_segments)
+{
+	bool expect = huge_expected();
+	long long before, after;
+	unsigned char *p;
+	uint32_t id;
+	int h, round;
+
+	CHECK_SYS(mlockall(MCL_CURRENT | MCL_FUTURE));
+	before = t_memfree_settled();
+	for (round = 0; round < 16; round++) {
+		p = contig_segment("locked", SEG_SIZE, &h, &id);
+		CHECK_EQ(pmd_mapped_kib(p), expect ? (long)(SEG_SIZE / 1024) : 0);
+		CHECK_EQ(touch_faults(p, SEG_SIZE), 0);
+		CHECK_SYS(munmap(p + 4 * MIB + PAGE, PAGE));	/* split one, locked */
+		CHECK_OK(rtshm_close(h));
+		CHECK_SYS(munmap(p, 4 * MIB + PAGE));
+		CHECK_SYS(munmap(p + 4 * MIB + 2 * PAGE, 4 * MIB - 2 * PAGE));
+		CHECK_EQ(t_proc_segments(), 0);
+	}
+	after = t_memfree_settled();
+	CHECK_SYS(munlockall());
+	if (before - after > 8 * 1024)
+		t_fail(__FILE__, __LINE__, "%lld KiB less free after 16 rounds", before - after);
+}
+
 /* A process that turned THP off gets 4 KiB entries, all present still. */
 TEST(thp_disabled_process_gets_4kib_entries)
 {
