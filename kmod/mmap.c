@@ -149,8 +149,9 @@ static bool rtshm_pmd_mapped(struct mm_struct *mm, unsigned long addr)
 
 /*
  * Every entry of a vma of PMD folios, through the fault path: a huge one
- * where a folio lines up (unless THP is off for the process or the
- * machine), 4 KiB ones elsewhere.  Not counted as the task's faults.
+ * where a folio lines up, 4 KiB ones elsewhere and in a process that
+ * disabled THP (PR_SET_THP_DISABLE; the machine-wide "never" does not stop
+ * a driver's folio).  Not counted as the task's faults.
  */
 static int rtshm_prefault(struct vm_area_struct *vma)
 {
