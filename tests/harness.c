@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -314,6 +315,11 @@ long long t_pcp_free_kib(void)
 	return pages * 4;
 }
 
+long long t_free_kib(void)
+{
+	return t_meminfo_kib("MemFree") + t_pcp_free_kib();
+}
+
 long long t_memfree_settled(void)
 {
 	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
@@ -324,5 +330,28 @@ long long t_memfree_settled(void)
 			t_fail(__FILE__, __LINE__, "drop_caches");
 		close(fd);
 	}
-	return t_meminfo_kib("MemFree") + t_pcp_free_kib();
+	return t_free_kib();
+}
+
+long long t_status_kib(const char *key)
+{
+	char line[256];
+	long long v = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			v = atoll(line + strlen(key) + 1);
+	fclose(f);
+	return v;
+}
+
+long t_minor_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
 }

@@ -112,8 +112,18 @@ unsigned int t_time_scale(void);
 long long t_meminfo_kib(const char *key);
 /* Free pages on the per-CPU lists in KiB, which MemFree does not count. */
 long long t_pcp_free_kib(void);
+/*
+ * Free memory in KiB (MemFree), per-CPU lists included, without dropping
+ * caches: drop_caches in one program made a later one of the same guest
+ * (test-rtx-contiguous) take one more fault.
+ */
+long long t_free_kib(void);
 /* Free memory in KiB with the page cache dropped, per-CPU lists included. */
 long long t_memfree_settled(void);
+/* A /proc/self/status field in KiB ("VmLck", "VmPTE"), or -1. */
+long long t_status_kib(const char *key);
+/* Minor faults this process has taken so far. */
+long t_minor_faults(void);
 /*
  * The "pool bytes USED/SIZE" line of /proc/rtshm: USED, and SIZE into
  * *@size if not NULL; -1 if there is no such line.

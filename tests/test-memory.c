@@ -2,7 +2,6 @@
 /* Physical contiguity and the no-page-fault guarantee. */
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "rtshm.h"
@@ -56,14 +55,6 @@ TEST(contiguous_4mib)
 	check_contiguous(4 << 20);
 }
 
-static long minor_faults(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
-
 /* Touch every page (read, then write); return the minor faults it took. */
 static long touch_faults(volatile unsigned char *p, size_t size)
 {
@@ -71,12 +62,12 @@ static long touch_faults(volatile unsigned char *p, size_t size)
 	size_t off;
 	unsigned sum = 0;
 
-	before = minor_faults();
+	before = t_minor_faults();
 	for (off = 0; off < size; off += 4096)
 		sum += p[off];
 	for (off = 0; off < size; off += 4096)
 		p[off] = (unsigned char)(sum + off);
-	after = minor_faults();
+	after = t_minor_faults();
 	return after - before;
 }
 
@@ -86,7 +77,7 @@ TEST(no_page_faults_after_map)
 	unsigned char *p, *anon;
 	int h, ro;
 
-	minor_faults();
+	t_minor_faults();
 	h = CHECK_OK(rtshm_create(t_name("f"), size, RTSHM_RDWR, 0600, NULL));
 	CHECK_OK(rtshm_map(h, 0, 0, PROT_READ | PROT_WRITE, (void **)&p));
 	CHECK_EQ(touch_faults(p, size), 0);
@@ -100,10 +91,10 @@ TEST(no_page_faults_after_map)
 		size_t off;
 
 		CHECK_OK(rtshm_map(ro, 0, 0, PROT_READ, (void **)&q));
-		before = minor_faults();
+		before = t_minor_faults();
 		for (off = 0; off < size; off += 4096)
 			sum += q[off];
-		CHECK_EQ(minor_faults() - before, 0);
+		CHECK_EQ(t_minor_faults() - before, 0);
 		CHECK(sum > 0 || sum == 0);
 		rtshm_unmap((void *)q, size);
 	}

@@ -54,30 +54,6 @@ static uint64_t pagemap_phys(const void *p)
 	return (e & PM_PFN_MASK) * PAGE;
 }
 
-/* A field of /proc/self/status in kB ("VmLck:"), or -1. */
-static long status_kb(const char *key)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			sscanf(line + strlen(key), "%ld", &v);
-	fclose(f);
-	return v;
-}
-
-static long minor_faults(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
-
 /* Whether the module may use the contig tier (Y/N), and has a pool. */
 static int contig_tier_on(void)
 {
@@ -548,23 +524,23 @@ TEST(native_calls_bad_arguments)
 
 TEST(locked_memory_is_locked_and_never_faults)
 {
-	long before = status_kb("VmLck:"), faults;
+	long before = t_status_kib("VmLck"), faults;
 	unsigned char *p = RtAllocateLockedMemory(1024 * 1024 + 1);
 	size_t i;
 
 	CHECK(before >= 0);
 	CHECK(p != NULL);
-	CHECK_EQ(status_kb("VmLck:"), before + 1024 + 4);
+	CHECK_EQ(t_status_kib("VmLck"), before + 1024 + 4);
 	CHECK_EQ(t_map_len(p), 1024 * 1024 + PAGE);
-	faults = minor_faults();
+	faults = t_minor_faults();
 	for (i = 0; i < 1024 * 1024 + 1; i++)
 		if (p[i])
 			t_fail(__FILE__, __LINE__, "byte %zu is not zero", i);
 	for (i = 0; i < 1024 * 1024 + 1; i += 64)
 		p[i] = 0x5a;
-	CHECK_EQ(minor_faults(), faults);
+	CHECK_EQ(t_minor_faults(), faults);
 	CHECK(RtFreeLockedMemory(p));
-	CHECK_EQ(status_kb("VmLck:"), before);
+	CHECK_EQ(t_status_kib("VmLck"), before);
 	CHECK_EQ(t_map_len(p), 0);
 }
 
@@ -584,7 +560,7 @@ static int locked_rlimit(void *arg)
 	b = RtAllocateLockedMemory(32 * 1024);	/* 80 KiB in all */
 	if (b || GetLastError() != ERROR_NOT_ENOUGH_MEMORY)
 		return 12;
-	if (status_kb("VmLck:") != 48)
+	if (t_status_kib("VmLck") != 48)
 		return 13;
 	if (!RtFreeLockedMemory(a))
 		return 14;

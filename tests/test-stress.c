@@ -16,45 +16,15 @@
 #define NAME_POOL	8
 
 /*
- * Free pages in the per-CPU lists, in KiB: /proc/zoneinfo's "count:" lines
- * (one per CPU and zone).  They are free but not in MemFree.  Since 6.7 the
- * kernel grows these lists on free-heavy loads (a storm of exits) and
- * shrinks them again over seconds: on 6.12 they went from 20 to 54 MiB
- * during this storm while MemFree fell by the same amount.
+ * What the guest can hand out again, in KiB: MemFree, Cached and the pages
+ * on the per-CPU lists, which MemFree does not count.  Since 6.7 the kernel
+ * grows those lists on free-heavy loads (a storm of exits) and shrinks them
+ * again over seconds: on 6.12 they went from 20 to 54 MiB during this storm
+ * while MemFree fell by the same amount.
  */
-static long pcp_free_kib(void)
+static long long free_kib(void)
 {
-	char line[128];
-	long v, pages = 0;
-	FILE *f = fopen("/proc/zoneinfo", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " count: %ld", &v) == 1)
-			pages += v;
-	fclose(f);
-	return pages * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-/* MemFree + Cached + per-CPU free lists in KiB: what the guest can hand out again. */
-static long free_kib(void)
-{
-	char line[128];
-	long v, total = pcp_free_kib();
-	FILE *f;
-
-	if (total < 0)
-		return -1;
-	f = fopen("/proc/meminfo", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemFree: %ld kB", &v) == 1 ||
-		    sscanf(line, "Cached: %ld kB", &v) == 1)
-			total += v;
-	fclose(f);
-	return total;
+	return t_free_kib() + t_meminfo_kib("Cached");
 }
 
 /*
@@ -103,7 +73,7 @@ TEST(kill_storm_leaves_nothing)
 {
 	int pids[WORKERS], i, k;
 	unsigned int seed = 4242;
-	long before, after;
+	long long before, after;
 
 	/* warm up caches the storm will also use, then take the baseline */
 	for (i = 0; i < 50; i++)
@@ -130,8 +100,8 @@ TEST(kill_storm_leaves_nothing)
 	}
 	CHECK_EQ(t_proc_segments(), 0);
 	after = free_kib();
-	fprintf(stderr, "  kill storm: %d kills, free memory %ld KiB before, %ld KiB after"
-		" (of which per-CPU lists %ld KiB)\n", KILLS, before, after, pcp_free_kib());
+	fprintf(stderr, "  kill storm: %d kills, free memory %lld KiB before, %lld KiB after"
+		" (of which per-CPU lists %lld KiB)\n", KILLS, before, after, t_pcp_free_kib());
 	/* tolerance: 4 MiB of slab and page-table noise in a 512 MiB guest */
 	CHECK(after > before - 4096);
 }
