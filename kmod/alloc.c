@@ -3,6 +3,8 @@
  * Segment memory: three allocation tiers and NUMA placement.
  *
  *   pages	the page allocator, up to its largest block (4 MiB on x86-64).
+ *		A segment of exactly 2 MiB is one PMD folio where the kernel
+ *		can map that with one entry, as contig's 2 MiB pieces are.
  *   contig	larger ranges: scan a node's kernel zones (never ZONE_MOVABLE,
  *		whose memory must stay movable for hot-unplug and virtio-mem)
  *		for a range of online pages of one zone that alloc_contig_range()
@@ -98,7 +100,7 @@ MODULE_PARM_DESC(contig_tier,
 static bool huge_pmd = true;
 module_param(huge_pmd, bool, 0644);
 MODULE_PARM_DESC(huge_pmd,
-		 "Claim contig segments in 2 MiB folios that mappings map with one entry each, where the kernel can (default: yes)");
+		 "Give contig segments, and pages-tier segments of exactly 2 MiB, 2 MiB folios that mappings map with one entry each, where the kernel can (default: yes)");
 
 static int tier_gid = -1;
 module_param(tier_gid, int, 0644);
@@ -127,6 +129,39 @@ bool rtshm_node_valid(int nid)
 int rtshm_default_node(void)
 {
 	return READ_ONCE(default_node);
+}
+
+/*
+ * Drop the allocation's reference of each folio (a page, or a 2 MiB
+ * folio).  Not free_contig_range(), which before 7.x WARNs about pages
+ * someone else still holds: any user can hold some (vmsplice, O_DIRECT,
+ * io_uring), and such a folio is freed by its last folio_put() as usual.
+ */
+static void rtshm_folios_put(struct page *page, unsigned long nr)
+{
+	unsigned long i, n;
+
+	for (i = 0; i < nr; i += n) {
+		struct folio *folio = page_folio(rtshm_page_at(page, i));
+
+		n = folio_nr_pages(folio);
+		folio_put(folio);
+		if (!(i % 512))
+			cond_resched();
+	}
+}
+
+/*
+ * Pages of the folios a tier makes where it can: HPAGE_PMD_NR when the
+ * kernel maps such a folio with one PMD and huge_pmd allows; 0 otherwise.
+ */
+static unsigned long rtshm_pmd_folio_pages(void)
+{
+#if RTSHM_HAVE_HUGE_PMD
+	if (READ_ONCE(huge_pmd) && !(HPAGE_PMD_NR % pageblock_nr_pages))
+		return HPAGE_PMD_NR;
+#endif
+	return 0;
 }
 
 /* ---- pages ------------------------------------------------------------ */
@@ -181,9 +216,42 @@ static struct page *rtshm_pages_alloc_gfp(unsigned long nr_pages, int nid,
 	return page;
 }
 
+/*
+ * A zeroed segment of exactly one PMD folio, as that folio, where the
+ * kernel maps it with one entry (rtshm_pmd_folio_pages()); NULL otherwise.
+ * A block of that order is aligned to its size, so it lines up with any
+ * 2 MiB-aligned mapping.  Larger segments keep single pages: no exported
+ * call turns a block into folios of a smaller order, and splitting one is
+ * for the page cache and anonymous memory only.  No retrying: when this
+ * fails, rtshm_pages_alloc_gfp() makes the allocator's full effort.
+ */
+static struct page *rtshm_pages_pmd_folio(unsigned long nr_pages, int nid,
+					  bool strict)
+{
+#if RTSHM_HAVE_HUGE_PMD
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_NORETRY |
+		    __GFP_ZERO;
+	struct folio *folio;
+
+	if (nr_pages != rtshm_pmd_folio_pages())
+		return NULL;
+	if (nid == NUMA_NO_NODE)
+		folio = folio_alloc(gfp, HPAGE_PMD_ORDER);
+	else
+		folio = __folio_alloc_node(gfp | (strict ? __GFP_THISNODE : 0),
+					   HPAGE_PMD_ORDER, nid);
+	return folio ? &folio->page : NULL;
+#else
+	return NULL;
+#endif
+}
+
 static void rtshm_pages_free(struct page *page, unsigned long nr_pages)
 {
-	free_pages_exact(page_address(page), nr_pages << PAGE_SHIFT);
+	if (PageHead(page))
+		rtshm_folios_put(page, nr_pages);
+	else
+		free_pages_exact(page_address(page), nr_pages << PAGE_SHIFT);
 }
 
 /* The zone modifier that lets the allocator use the zones up to @z. */
@@ -264,8 +332,11 @@ static struct page *rtshm_pages_alloc(unsigned long nr_pages, int nid,
 	struct page *page = NULL;
 	int z, n;
 
-	if (max_phys == PHYS_ADDR_MAX)
-		return rtshm_pages_alloc_gfp(nr_pages, nid, strict, __GFP_ZERO);
+	if (max_phys == PHYS_ADDR_MAX) {
+		page = rtshm_pages_pmd_folio(nr_pages, nid, strict);
+		return page ?: rtshm_pages_alloc_gfp(nr_pages, nid, strict,
+						     __GFP_ZERO);
+	}
 	if (nid == NUMA_NO_NODE)
 		nid = numa_mem_id();
 	for (z = gfp_zone(GFP_KERNEL); z >= 0 && !page; z--) {
@@ -332,39 +403,6 @@ static unsigned long rtshm_contig_bad_pfn(struct zone *zone,
 	return 0;
 }
 
-/*
- * Drop the allocation's reference of each folio (a page, or a 2 MiB
- * folio).  Not free_contig_range(), which before 7.x WARNs about pages
- * someone else still holds: any user can hold some (vmsplice, O_DIRECT,
- * io_uring), and such a folio is freed by its last folio_put() as usual.
- */
-static void rtshm_contig_free(struct page *page, unsigned long nr)
-{
-	unsigned long i, n;
-
-	for (i = 0; i < nr; i += n) {
-		struct folio *folio = page_folio(rtshm_page_at(page, i));
-
-		n = folio_nr_pages(folio);
-		folio_put(folio);
-		if (!(i % 512))
-			cond_resched();
-	}
-}
-
-/*
- * Pages of the folios a claim makes where it can: HPAGE_PMD_NR when the
- * kernel maps such a folio with one PMD and huge_pmd allows; 0 otherwise.
- */
-static unsigned long rtshm_contig_folio_pages(void)
-{
-#if RTSHM_HAVE_HUGE_PMD
-	if (READ_ONCE(huge_pmd) && !(HPAGE_PMD_NR % pageblock_nr_pages))
-		return HPAGE_PMD_NR;
-#endif
-	return 0;
-}
-
 /* Claim one piece: as a PMD folio if it is one whole, aligned 2 MiB. */
 static int rtshm_contig_claim_piece(unsigned long pfn, unsigned long n,
 				    unsigned long folio_pages)
@@ -414,7 +452,7 @@ static int rtshm_contig_claim(unsigned long start, unsigned long nr,
 			break;
 	}
 	if (ret && done)
-		rtshm_contig_free(pfn_to_page(start), done);
+		rtshm_folios_put(pfn_to_page(start), done);
 	return ret;
 }
 
@@ -446,24 +484,12 @@ static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
 }
 
 #else
-/*
- * Without alloc_contig_range() there is no contig tier (and 7.3 has no
- * free_contig_range() then either): nothing to free.
- */
+/* Without alloc_contig_range() there is no contig tier. */
 static struct page *rtshm_contig_zone(struct zone *zone, unsigned long nr,
 				      unsigned long limit_pfn,
 				      unsigned long folio_pages)
 {
 	return NULL;
-}
-
-static unsigned long rtshm_contig_folio_pages(void)
-{
-	return 0;
-}
-
-static void rtshm_contig_free(struct page *page, unsigned long nr)
-{
 }
 #endif
 
@@ -677,9 +703,9 @@ u64 rtshm_alloc_max_size(void)
 	return (u64)max << PAGE_SHIFT;
 }
 
-/* Whether the claim of @nr pages from @page made a folio of @folio_pages. */
-static bool rtshm_contig_made_folio(struct page *page, unsigned long nr,
-				    unsigned long folio_pages)
+/* Whether the @nr pages from @page hold a folio of @folio_pages. */
+static bool rtshm_made_pmd_folio(struct page *page, unsigned long nr,
+				 unsigned long folio_pages)
 {
 	unsigned long pfn = page_to_pfn(page);
 	unsigned long first = folio_pages ? ALIGN(pfn, folio_pages) : 0;
@@ -691,7 +717,8 @@ static bool rtshm_contig_made_folio(struct page *page, unsigned long nr,
 static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 			  bool strict, phys_addr_t max_phys)
 {
-	unsigned long nr = seg->nr_pages, folio_pages = 0;
+	unsigned long nr = seg->nr_pages;
+	unsigned long folio_pages = rtshm_pmd_folio_pages();
 	struct page *page;
 	phys_addr_t phys;
 
@@ -702,7 +729,6 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 		page = rtshm_pages_alloc(nr, nid, strict, max_phys);
 		break;
 	case RTSHM_TIER_CONTIG:
-		folio_pages = rtshm_contig_folio_pages();
 		page = rtshm_contig_alloc(nr, nid, strict, max_phys,
 					  folio_pages);
 		break;
@@ -725,7 +751,7 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 	seg->phys = page_to_phys(page);
 	seg->node = page_to_nid(page);
 	seg->tier = tier;
-	seg->pmd_folios = rtshm_contig_made_folio(page, nr, folio_pages);
+	seg->pmd_folios = rtshm_made_pmd_folio(page, nr, folio_pages);
 	return 0;
 }
 
@@ -840,7 +866,7 @@ void rtshm_mem_free(struct rtshm_seg *seg)
 		rtshm_pages_free(seg->pages, seg->nr_pages);
 		break;
 	case RTSHM_TIER_CONTIG:
-		rtshm_contig_free(seg->pages, seg->nr_pages);
+		rtshm_folios_put(seg->pages, seg->nr_pages);
 		break;
 	case RTSHM_TIER_POOL:
 		gen_pool_free(rtshm_pool.gp, seg->phys,

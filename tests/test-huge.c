@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Huge (2 MiB) entries for contig segments: where the kernel can map a
- * folio with one PMD (7.x with THP), a contig segment's memory comes in
- * 2 MiB folios and each lined-up 2 MiB of a mapping is one entry, still
+ * Huge (2 MiB) entries for contig segments and 2 MiB pages-tier ones:
+ * where the kernel can map a folio with one PMD (7.x with THP), their
+ * memory comes in 2 MiB folios and each lined-up 2 MiB of a mapping is one
+ * entry, still
  * all present at map time; elsewhere (6.1, 6.12, PREEMPT_RT kernels
  * without THP, huge_pmd=0) 4 KiB entries, and /proc/rtshm says which.
  * In both cases: no fault after map, shared futexes, GUP that outlives
@@ -16,7 +17,6 @@
 #include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -77,14 +77,13 @@ static bool huge_expected(void)
 	return buf[0] == 'Y';
 }
 
-/* A new contig segment of @size, mapped read-write; skip without one. */
-static unsigned char *contig_segment(const char *tag, size_t size, int *h, uint32_t *id)
+/* A new segment of @size in @tier (RTSHM_USE_*), mapped read-write; skip without one. */
+static unsigned char *tier_segment(const char *tag, size_t size, int tier, int *h, uint32_t *id)
 {
 	struct rtshm_result r;
 	void *p;
 
-	*h = rtshm_create(t_name(tag), size, RTSHM_RDWR | RTSHM_EXCL | RTSHM_USE_CONTIG,
-			  0600, &r);
+	*h = rtshm_create(t_name(tag), size, RTSHM_RDWR | RTSHM_EXCL | tier, 0600, &r);
 	if (*h == -EOPNOTSUPP)
 		t_skip("the contig tier is off (PREEMPT_RT default)");
 	if (*h == -ENOMEM)
@@ -93,6 +92,11 @@ static unsigned char *contig_segment(const char *tag, size_t size, int *h, uint3
 	*id = r.id;
 	CHECK_OK(rtshm_map(*h, 0, 0, PROT_READ | PROT_WRITE, &p));
 	return p;
+}
+
+static unsigned char *contig_segment(const char *tag, size_t size, int *h, uint32_t *id)
+{
+	return tier_segment(tag, size, RTSHM_USE_CONTIG, h, id);
 }
 
 /* The last field of the segment's /proc/rtshm line. */
@@ -128,48 +132,15 @@ static long pmd_mapped_kib(const void *addr)
 	return kib;
 }
 
-/* VmPTE of this process, in KiB. */
-static long vm_pte_kib(void)
-{
-	char line[256];
-	long kib = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	CHECK(f != NULL);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPTE: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
-static long minor_faults(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
-
 /* Read and write every page of [@p, @p + @len): the faults it took. */
 static long touch_faults(volatile unsigned char *p, size_t len)
 {
-	long before = minor_faults();
+	long before = t_minor_faults();
 	size_t i;
 
 	for (i = 0; i < len; i += PAGE)
 		p[i] = (unsigned char)(p[i] + 1);
-	return minor_faults() - before;
-}
-
-/*
- * Free memory in KiB, page allocator's per-CPU lists included.  Not
- * free_kib(): its drop_caches made a later program of the same
- * guest (test-rtx-contiguous) see one more fault on every kernel.
- */
-static long long free_kib(void)
-{
-	return t_meminfo_kib("MemFree") + t_pcp_free_kib();
+	return t_minor_faults() - before;
 }
 
 static void fill(unsigned char *p, size_t len, unsigned int seed)
@@ -195,14 +166,15 @@ TEST(contig_segment_maps_with_2mib_entries_where_the_kernel_can)
 	bool expect = huge_expected();
 	unsigned char *p;
 	char huge[16];
-	long pte_before, pte_after;
+	long long pte_before, pte_after;
 	uint32_t id;
 	size_t i;
 	int h;
 
-	pte_before = vm_pte_kib();
+	pte_before = t_status_kib("VmPTE");
+	CHECK(pte_before >= 0);
 	p = contig_segment("whole", SEG_SIZE, &h, &id);
-	pte_after = vm_pte_kib();
+	pte_after = t_status_kib("VmPTE");
 	proc_huge(id, huge, sizeof(huge));
 	CHECK(!strcmp(huge, expect ? "pmd" : "no"));
 	if (expect) {
@@ -340,6 +312,60 @@ TEST(gup_references_outlive_the_segment)
 }
 
 /*
+ * The page tier gives a segment of exactly 2 MiB one folio, which maps
+ * with one entry where contig's pieces do; 16 rounds of it, each cut by
+ * an mprotect() and a page of it held by a pipe past the segment's end,
+ * give all the memory back.  A 4 MiB one keeps 4 KiB entries everywhere.
+ */
+TEST(pages_tier_2mib_segment_is_one_huge_entry)
+{
+	const size_t size = 2 * MIB;
+	bool expect = huge_expected();
+	unsigned char buf[PAGE];
+	long long before, after;
+	struct iovec iov;
+	char huge[16];
+	unsigned char *p;
+	int fds[2], h, round;
+	uint32_t id;
+	size_t i;
+
+	before = t_free_kib();
+	for (round = 0; round < 16; round++) {
+		p = tier_segment("pages2m", size, RTSHM_USE_PAGES, &h, &id);
+		proc_huge(id, huge, sizeof(huge));
+		CHECK(!strcmp(huge, expect ? "pmd" : "no"));
+		CHECK_EQ(pmd_mapped_kib(p), expect ? 2048 : 0);
+		for (i = 0; i < size; i += 64)
+			CHECK_EQ(p[i], 0);
+		CHECK_EQ(touch_faults(p, size), 0);
+		fill(p, size, (unsigned int)round);
+		CHECK_SYS(mprotect(p + MIB, PAGE, PROT_READ));
+		CHECK(has_pattern(p, size, (unsigned int)round, 0));	/* refilled 4 KiB */
+		CHECK_SYS(pipe(fds));
+		iov.iov_base = p + 3 * PAGE;
+		iov.iov_len = PAGE;
+		CHECK_EQ(CHECK_SYS(vmsplice(fds[1], &iov, 1, 0)), (ssize_t)PAGE);
+		CHECK_OK(rtshm_unmap(p, size));
+		CHECK_OK(rtshm_close(h));
+		CHECK_EQ(t_proc_segments(), 0);
+		CHECK_EQ(CHECK_SYS(read(fds[0], buf, PAGE)), (ssize_t)PAGE);
+		CHECK(has_pattern(buf, PAGE, (unsigned int)round, 3 * PAGE));
+		close(fds[0]);
+		close(fds[1]);
+	}
+	after = t_free_kib();
+	CHECK(before - after < LOST_KIB_MAX);
+
+	p = tier_segment("pages4m", 4 * MIB, RTSHM_USE_PAGES, &h, &id);
+	proc_huge(id, huge, sizeof(huge));
+	CHECK(!strcmp(huge, "no"));
+	CHECK_EQ(pmd_mapped_kib(p), 0);
+	CHECK_OK(rtshm_unmap(p, 4 * MIB));
+	CHECK_OK(rtshm_close(h));
+}
+
+/*
  * munmap() and mprotect() of single pages inside 2 MiB entries split them;
  * the rest keeps its data and refills on touch, and after the segment is
  * gone its memory is back: done 16 times, one 2 MiB folio kept by each
@@ -352,7 +378,7 @@ TEST(cutting_huge_entries_keeps_data_and_loses_no_memory)
 	uint32_t id;
 	int h, round;
 
-	before = free_kib();
+	before = t_free_kib();
 	for (round = 0; round < 16; round++) {
 		p = contig_segment("cut", SEG_SIZE, &h, &id);
 		fill(p, SEG_SIZE, (unsigned int)round);
@@ -367,7 +393,7 @@ TEST(cutting_huge_entries_keeps_data_and_loses_no_memory)
 		CHECK_SYS(munmap(p + 2 * MIB + 2 * PAGE, 6 * MIB - 2 * PAGE));
 		CHECK_EQ(t_proc_segments(), 0);
 	}
-	after = free_kib();
+	after = t_free_kib();
 	if (before - after > LOST_KIB_MAX)
 		t_fail(__FILE__, __LINE__, "%lld KiB less free after 16 rounds", before - after);
 }
@@ -409,7 +435,7 @@ TEST(mlockall_program_maps_and_frees_huge_segments)
 	int h, round;
 
 	CHECK_SYS(mlockall(MCL_CURRENT | MCL_FUTURE));
-	before = free_kib();
+	before = t_free_kib();
 	for (round = 0; round < 16; round++) {
 		p = contig_segment("locked", SEG_SIZE, &h, &id);
 		CHECK_EQ(pmd_mapped_kib(p), expect ? (long)(SEG_SIZE / 1024) : 0);
@@ -420,7 +446,7 @@ TEST(mlockall_program_maps_and_frees_huge_segments)
 		CHECK_SYS(munmap(p + 4 * MIB + 2 * PAGE, 4 * MIB - 2 * PAGE));
 		CHECK_EQ(t_proc_segments(), 0);
 	}
-	after = free_kib();
+	after = t_free_kib();
 	CHECK_SYS(munlockall());
 	if (before - after > LOST_KIB_MAX)
 		t_fail(__FILE__, __LINE__, "%lld KiB less free after 16 rounds", before - after);
