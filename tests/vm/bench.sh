@@ -2,7 +2,7 @@
 # Host side of `make bench`: boot each kernel in QEMU with room for the
 # benchmark, run rtshm-bench there, and print its table.
 #
-#   tests/vm/bench.sh [--quick] [--only GROUP]
+#   tests/vm/bench.sh [--quick] [--only GROUP] [--append 'KERNEL ARGS']
 #
 # Kernels: those of tests/kernels.list that $KERNELS selects (tests/kernels.sh;
 # default: all), in list order, one after the other so they do not slow
@@ -11,7 +11,8 @@
 # `make vm-modules`).  Per kernel: the serial log
 # build/bench/bench-<release>.log and the table build/bench/bench-<release>.txt.
 # --quick runs small iteration counts, --only one row group (faults, cycle,
-# open, access, tiers, pingpong).
+# open, access, tiers, pingpong, latency, ...), --append adds guest kernel
+# arguments (--append preempt=full: a generic kernel fully preemptible).
 # Exit 0 only if every VM ran the benchmark to the end with a clean kernel
 # log (the core of tests/vm/check.sh's splat patterns).
 set -euo pipefail
@@ -19,7 +20,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-quick='' only=''
+quick='' only='' extra=''
 if [ -n "${BENCH_KERNELS:-}" ]; then
     echo "bench.sh: BENCH_KERNELS is gone; select kernels with KERNELS= (tests/kernels.list)" >&2
     exit 2
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
     case $1 in
         --quick) quick=rtshm_bench_quick=1; shift ;;
         --only) only=rtshm_bench_only=${2:?}; shift 2 ;;
+        --append) extra=${2:?}; shift 2 ;;
         *) sed -n '5p' "$0" | sed 's/^# *//' >&2; exit 2 ;;
     esac
 done
@@ -63,7 +65,7 @@ while read -r name kver _ image <&3; do
     if ! "$here/run-vm.sh" --kver "$kver" --kernel "$image" \
             --initrd "$out/bench-$kver.cpio.gz" --log "$log" \
             --mem "$mem" --smp 2 --timeout 900 \
-            --append "hugepages=$hugepages ipcmni_extend memmap=256M\$$pool_base rtshm_bench_accel=qemu-tcg $quick $only"; then
+            --append "hugepages=$hugepages ipcmni_extend memmap=256M\$$pool_base rtshm_bench_accel=qemu-tcg $quick $only $extra"; then
         status=1
         continue
     fi
