@@ -706,22 +706,26 @@ u64 rtshm_alloc_max_size(void)
 	return (u64)max << PAGE_SHIFT;
 }
 
-/* Whether the @nr pages from @page hold a folio of @folio_pages. */
-static bool rtshm_made_pmd_folio(struct page *page, unsigned long nr,
-				 unsigned long folio_pages)
+/*
+ * Whether the @nr pages from @page hold PMD folios: what was allocated
+ * decides, not huge_pmd, which may have changed meanwhile.
+ */
+static bool rtshm_made_pmd_folio(struct page *page, unsigned long nr)
 {
+#if RTSHM_HAVE_HUGE_PMD
 	unsigned long pfn = page_to_pfn(page);
-	unsigned long first = folio_pages ? ALIGN(pfn, folio_pages) : 0;
+	unsigned long first = ALIGN(pfn, HPAGE_PMD_NR);
 
-	return folio_pages && first + folio_pages <= pfn + nr &&
-	       PageHead(pfn_to_page(first));
+	return first + HPAGE_PMD_NR <= pfn + nr && PageHead(pfn_to_page(first));
+#else
+	return false;
+#endif
 }
 
 static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 			  bool strict, phys_addr_t max_phys)
 {
 	unsigned long nr = seg->nr_pages;
-	unsigned long folio_pages = rtshm_pmd_folio_pages();
 	struct page *page;
 	phys_addr_t phys;
 
@@ -733,7 +737,7 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 		break;
 	case RTSHM_TIER_CONTIG:
 		page = rtshm_contig_alloc(nr, nid, strict, max_phys,
-					  folio_pages);
+					  rtshm_pmd_folio_pages());
 		break;
 	case RTSHM_TIER_POOL:
 		if (!rtshm_pool.gp || (strict && rtshm_pool.node != nid))
@@ -754,7 +758,7 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 	seg->phys = page_to_phys(page);
 	seg->node = page_to_nid(page);
 	seg->tier = tier;
-	seg->pmd_folios = rtshm_made_pmd_folio(page, nr, folio_pages);
+	seg->pmd_folios = rtshm_made_pmd_folio(page, nr);
 	return 0;
 }
 
