@@ -3,9 +3,9 @@
  * Huge (2 MiB) entries for contig segments and 2 MiB pages-tier ones:
  * where the kernel can map a folio with one PMD (7.x with THP), their
  * memory comes in 2 MiB folios and each lined-up 2 MiB of a mapping is one
- * entry, still
- * all present at map time; elsewhere (6.1, 6.12, PREEMPT_RT kernels
- * without THP, huge_pmd=0) 4 KiB entries, and /proc/rtshm says which.
+ * entry, still all present at map time; elsewhere (6.1, 6.12, PREEMPT_RT
+ * kernels without THP, huge_pmd=0) 4 KiB entries, and /proc/rtshm says
+ * which.
  * In both cases: no fault after map, shared futexes, GUP that outlives
  * the segment, and cutting a mapping into pieces loses no memory.
  */
@@ -58,9 +58,9 @@ static void write_param(const char *path, const char *val)
 }
 
 /*
- * Whether this kernel must give contig segments 2 MiB entries: 7.0 or
- * later (vmf_insert_folio_pmd() and alloc_contig_frozen_range()), THP
- * built in, and the module's huge_pmd on.  THP's "never" does not matter:
+ * Whether this kernel must give contig segments (and 2 MiB pages-tier
+ * ones) 2 MiB entries: 7.0 or later (vmf_insert_folio_pmd() and
+ * alloc_contig_frozen_range()), THP built in, and the module's huge_pmd on.  THP's "never" does not matter:
  * the kernel maps a 2 MiB folio that exists with one entry all the same,
  * as it does page-cache folios; only a process's PR_SET_THP_DISABLE does.
  */
