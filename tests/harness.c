@@ -282,11 +282,12 @@ long long t_proc_pool_used(long long *size)
 	return used;
 }
 
-long long t_meminfo_kib(const char *key)
+/* The number after "@key:" in a /proc file of "Key: value kB" lines, or -1. */
+static long long proc_field_kib(const char *path, const char *key)
 {
 	char line[256];
 	long long v = -1;
-	FILE *f = fopen("/proc/meminfo", "re");
+	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return -1;
@@ -295,6 +296,11 @@ long long t_meminfo_kib(const char *key)
 			v = atoll(line + strlen(key) + 1);
 	fclose(f);
 	return v;
+}
+
+long long t_meminfo_kib(const char *key)
+{
+	return proc_field_kib("/proc/meminfo", key);
 }
 
 long long t_pcp_free_kib(void)
@@ -335,17 +341,7 @@ long long t_memfree_settled(void)
 
 long long t_status_kib(const char *key)
 {
-	char line[256];
-	long long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			v = atoll(line + strlen(key) + 1);
-	fclose(f);
-	return v;
+	return proc_field_kib("/proc/self/status", key);
 }
 
 long t_minor_faults(void)
