@@ -282,6 +282,29 @@ TEST(shared_futexes_work_in_huge_entries)
 	CHECK_EQ(t_proc_segments(), 0);
 }
 
+/* vmsplice() @len bytes at @p into a new pipe: it holds references to their pages. */
+static void splice_to_new_pipe(int fds[2], unsigned char *p, size_t len)
+{
+	struct iovec iov = { .iov_base = p, .iov_len = len };
+
+	CHECK_SYS(pipe(fds));
+	CHECK_EQ(CHECK_SYS(vmsplice(fds[1], &iov, 1, 0)), (ssize_t)len);
+}
+
+/* Read the pipe's @len bytes and close it: whether they carry the pattern. */
+static bool pipe_drains_pattern(int fds[2], size_t len, unsigned int seed, size_t from)
+{
+	unsigned char buf[4 * PAGE];
+	bool ok;
+
+	CHECK(len <= sizeof(buf));
+	CHECK_EQ(CHECK_SYS(read(fds[0], buf, len)), (ssize_t)len);
+	ok = has_pattern(buf, len, seed, from);
+	close(fds[0]);
+	close(fds[1]);
+	return ok;
+}
+
 /*
  * vmsplice() takes references on pages inside a 2 MiB entry; the segment
  * goes away (last unmap and close) while the pipe still holds them, and
@@ -290,25 +313,17 @@ TEST(shared_futexes_work_in_huge_entries)
 TEST(gup_references_outlive_the_segment)
 {
 	const size_t off = 2 * MIB + 5 * PAGE, len = 4 * PAGE;
-	unsigned char buf[4 * PAGE];
-	struct iovec iov;
 	unsigned char *p;
 	int fds[2], h;
 	uint32_t id;
 
 	p = contig_segment("gup", SEG_SIZE, &h, &id);
 	fill(p + off, len, 9);
-	CHECK_SYS(pipe(fds));
-	iov.iov_base = p + off;
-	iov.iov_len = len;
-	CHECK_EQ(CHECK_SYS(vmsplice(fds[1], &iov, 1, 0)), (ssize_t)len);
+	splice_to_new_pipe(fds, p + off, len);
 	CHECK_OK(rtshm_unmap(p, SEG_SIZE));
 	CHECK_OK(rtshm_close(h));
 	CHECK_EQ(t_proc_segments(), 0);
-	CHECK_EQ(CHECK_SYS(read(fds[0], buf, len)), (ssize_t)len);
-	CHECK(has_pattern(buf, len, 9, 0));
-	close(fds[0]);
-	close(fds[1]);
+	CHECK(pipe_drains_pattern(fds, len, 9, 0));
 }
 
 /*
@@ -321,9 +336,7 @@ TEST(pages_tier_2mib_segment_is_one_huge_entry)
 {
 	const size_t size = 2 * MIB;
 	bool expect = huge_expected();
-	unsigned char buf[PAGE];
 	long long before, after;
-	struct iovec iov;
 	char huge[16];
 	unsigned char *p;
 	int fds[2], h, round;
@@ -342,17 +355,11 @@ TEST(pages_tier_2mib_segment_is_one_huge_entry)
 		fill(p, size, (unsigned int)round);
 		CHECK_SYS(mprotect(p + MIB, PAGE, PROT_READ));
 		CHECK(has_pattern(p, size, (unsigned int)round, 0));	/* refilled 4 KiB */
-		CHECK_SYS(pipe(fds));
-		iov.iov_base = p + 3 * PAGE;
-		iov.iov_len = PAGE;
-		CHECK_EQ(CHECK_SYS(vmsplice(fds[1], &iov, 1, 0)), (ssize_t)PAGE);
+		splice_to_new_pipe(fds, p + 3 * PAGE, PAGE);
 		CHECK_OK(rtshm_unmap(p, size));
 		CHECK_OK(rtshm_close(h));
 		CHECK_EQ(t_proc_segments(), 0);
-		CHECK_EQ(CHECK_SYS(read(fds[0], buf, PAGE)), (ssize_t)PAGE);
-		CHECK(has_pattern(buf, PAGE, (unsigned int)round, 3 * PAGE));
-		close(fds[0]);
-		close(fds[1]);
+		CHECK(pipe_drains_pattern(fds, PAGE, (unsigned int)round, 3 * PAGE));
 	}
 	after = t_free_kib();
 	CHECK(before - after < LOST_KIB_MAX);
