@@ -25,7 +25,11 @@
  *		(memmap=SIZE$ADDR), named by the module parameters pool_base and
  *		pool_size, claimed with request_mem_region() and handed out
  *		first-fit by a genalloc pool (which merges free neighbours).
- *		It may have no struct page, so mmap.c maps it by pfn.
+ *		It may have no struct page, so mmap.c maps it by pfn.  Where
+ *		the kernel maps a pfn range with one PMD, a segment of 2 MiB
+ *		or more is placed at the lowest free 2 MiB boundary that fits
+ *		(plain first fit if none does), and mmap.c maps each whole,
+ *		aligned 2 MiB with one entry (huge_pmd).
  *
  * A node asked for explicitly is a requirement in every tier (never another
  * node); the default_node parameter is a preference.  So is a highest
@@ -100,7 +104,7 @@ MODULE_PARM_DESC(contig_tier,
 static bool huge_pmd = true;
 module_param(huge_pmd, bool, 0644);
 MODULE_PARM_DESC(huge_pmd,
-		 "Give contig segments, and pages-tier segments of exactly 2 MiB, 2 MiB folios that mappings map with one entry each, where the kernel can (default: yes)");
+		 "Map 2 MiB stretches of contig and pool segments, and pages-tier segments of exactly 2 MiB, with one entry each where the kernel can (default: yes)");
 
 static int tier_gid = -1;
 module_param(tier_gid, int, 0644);
@@ -574,25 +578,55 @@ static unsigned long rtshm_contig_max(void)
 /* ---- pool ------------------------------------------------------------- */
 
 /*
+ * Whether pool segments get 2 MiB entries: the kernel maps a pfn range with
+ * one PMD and huge_pmd allows.  Read once per segment, so that where it is
+ * placed and what /proc/rtshm says agree.
+ */
+static bool rtshm_pool_wants_pmd(void)
+{
+	return RTSHM_HAVE_PFN_PMD && READ_ONCE(huge_pmd);
+}
+
+/* First fit (from a multiple of @align, if not 0) that ends at or below @max_phys. */
+static phys_addr_t rtshm_pool_first_fit(u64 bytes, unsigned long align,
+					phys_addr_t max_phys)
+{
+	struct genpool_data_align data = { .align = align };
+	phys_addr_t phys;
+
+	if (align)
+		phys = gen_pool_alloc_algo(rtshm_pool.gp, bytes,
+					   gen_pool_first_fit_align, &data);
+	else
+		phys = gen_pool_alloc(rtshm_pool.gp, bytes);
+	if (phys && !rtshm_below(phys, bytes, max_phys)) {
+		gen_pool_free(rtshm_pool.gp, phys, bytes);
+		return 0;
+	}
+	return phys;
+}
+
+/*
  * First fit: the lowest free range that fits, so if that one ends above
- * @max_phys no range below it is free.
+ * @max_phys no range below it is free.  A segment that can hold 2 MiB
+ * entries first tries the lowest free range from a 2 MiB boundary, so
+ * that all of it maps with them.
  */
 static phys_addr_t rtshm_pool_alloc(unsigned long nr_pages,
-				    phys_addr_t max_phys)
+				    phys_addr_t max_phys, bool pmd)
 {
 	u64 bytes = (u64)nr_pages << PAGE_SHIFT;
-	phys_addr_t phys;
+	phys_addr_t phys = 0;
 	u64 off;
 
 	if (!rtshm_below(rtshm_pool.base, bytes, max_phys))
 		return 0;
-	phys = gen_pool_alloc(rtshm_pool.gp, bytes);
+	if (pmd && bytes >= PMD_SIZE)
+		phys = rtshm_pool_first_fit(bytes, PMD_SIZE, max_phys);
+	if (!phys)
+		phys = rtshm_pool_first_fit(bytes, 0, max_phys);
 	if (!phys)
 		return 0;
-	if (!rtshm_below(phys, bytes, max_phys)) {
-		gen_pool_free(rtshm_pool.gp, phys, bytes);
-		return 0;
-	}
 	/* zeroing hundreds of MiB: a preemption point every 128 KiB */
 	for (off = 0; off < bytes; off += SZ_128K) {
 		memset(rtshm_pool.virt + (phys - rtshm_pool.base) + off, 0,
@@ -600,6 +634,13 @@ static phys_addr_t rtshm_pool_alloc(unsigned long nr_pages,
 		cond_resched();
 	}
 	return phys;
+}
+
+/* Whether the @nr_pages from @phys hold a whole, aligned 2 MiB. */
+static bool rtshm_pool_holds_pmd(phys_addr_t phys, unsigned long nr_pages)
+{
+	return ALIGN(phys, PMD_SIZE) + PMD_SIZE <=
+		phys + ((u64)nr_pages << PAGE_SHIFT);
 }
 
 /* The node whose span holds the pool's start, or NUMA_NO_NODE. */
@@ -728,6 +769,7 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 	unsigned long nr = seg->nr_pages;
 	struct page *page;
 	phys_addr_t phys;
+	bool pmd;
 
 	switch (tier) {
 	case RTSHM_TIER_PAGES:
@@ -742,10 +784,12 @@ static int rtshm_try_tier(struct rtshm_seg *seg, u32 tier, int nid,
 	case RTSHM_TIER_POOL:
 		if (!rtshm_pool.gp || (strict && rtshm_pool.node != nid))
 			return -ENOMEM;
-		phys = rtshm_pool_alloc(nr, max_phys);
+		pmd = rtshm_pool_wants_pmd();
+		phys = rtshm_pool_alloc(nr, max_phys, pmd);
 		if (!phys)
 			return -ENOMEM;
 		seg->phys = phys;
+		seg->pmd_pfns = pmd && rtshm_pool_holds_pmd(phys, nr);
 		seg->node = rtshm_pool.node;
 		seg->tier = tier;
 		return 0;

@@ -123,6 +123,30 @@ static inline int rtshm_alloc_contig_pmd_folio(unsigned long pfn, gfp_t gfp)
 #define RTSHM_HAVE_HUGE_PMD	0
 #endif
 
+/*
+ * A pfn range mapped by one special PMD: the huge PFN maps of 6.12
+ * (CONFIG_ARCH_SUPPORTS_PMD_PFNMAP, which is also what gives a PMD the
+ * special bit that tells the kernel there is no folio behind it).  6.1 has
+ * no such bit and no huge faults in VM_MIXEDMAP vmas.  vmf_insert_pfn_pmd()
+ * takes a plain pfn since pfn_t went away in 6.17 (est.).
+ */
+#if defined(CONFIG_TRANSPARENT_HUGEPAGE) && \
+	defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP)
+#define RTSHM_HAVE_PFN_PMD	1
+#if KERNEL_VERSION(6, 17, 0) > LINUX_VERSION_CODE
+static inline vm_fault_t rtshm_vmf_insert_pfn_pmd(struct vm_fault *vmf,
+						  unsigned long pfn,
+						  bool write)
+{
+	return vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(pfn), write);
+}
+#else
+#define rtshm_vmf_insert_pfn_pmd	vmf_insert_pfn_pmd
+#endif
+#else
+#define RTSHM_HAVE_PFN_PMD	0
+#endif
+
 /* call_mmap() was renamed vfs_mmap() in 6.17 (est.). */
 #if KERNEL_VERSION(6, 17, 0) > LINUX_VERSION_CODE
 #define vfs_mmap	call_mmap

@@ -508,7 +508,7 @@ static const struct file_operations rtshm_fops = {
 	.unlocked_ioctl = rtshm_fop_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = rtshm_mmap,
-#if RTSHM_HAVE_HUGE_PMD
+#if RTSHM_HAVE_HUGE_PMD || RTSHM_HAVE_PFN_PMD
 	/* 2 MiB-aligned where the file offset is, for huge entries (mmap.c) */
 	.get_unmapped_area = thp_get_unmapped_area,
 #endif

@@ -8,10 +8,17 @@
  * /proc/pid/pagemap, get_user_pages() and O_DIRECT understand.  That holds
  * for the contig tier too: alloc_contig_range() gives order-0 pages with a
  * reference each, as alloc_pages_exact() does.  The pool tier is memory the
- * kernel never managed (memmap=), without usable struct pages: it is mapped
- * by pfn, still all at mmap() time, as a VM_MIXEDMAP vma of special ptes
- * (not VM_PFNMAP, which /proc/pid/pagemap would not walk).  pagemap shows
- * its pfns; get_user_pages() and O_DIRECT do not work on it.
+ * kernel never managed (memmap=), without struct pages: it is mapped by
+ * pfn, still all at mmap() time, as a VM_MIXEDMAP vma of special ptes (not
+ * VM_PFNMAP, which /proc/pid/pagemap would not walk).  pagemap shows its
+ * pfns; get_user_pages(), O_DIRECT and shared futexes do not work on it.
+ * Where the kernel has huge PFN maps (6.12 with THP), a pool segment
+ * placed for them is mapped as a VM_PFNMAP | VM_IO vma instead, each
+ * whole, aligned 2 MiB that the mapping lines up with by one special PMD,
+ * made through the fault path as below (PR_SET_THP_DISABLE leaves 4 KiB
+ * entries; THP's "never" does not apply to PFN maps); pagemap shows such a
+ * mapping as not present.  A split PMD is zapped and mapped again 4 KiB
+ * on first touch; fork() copies it.
  *
  * Contig segments in 2 MiB folios (alloc.c, on kernels that can map a
  * folio with one PMD) are mapped with one huge entry per folio where the
@@ -79,6 +86,9 @@ static vm_fault_t rtshm_vm_fault(struct vm_fault *vmf)
 
 	if (vmf->pgoff >= seg->nr_pages)
 		return VM_FAULT_SIGBUS;
+	if (!seg->pages && (vmf->vma->vm_flags & VM_PFNMAP))
+		return vmf_insert_pfn(vmf->vma, vmf->address,
+				      rtshm_pool_pfn(seg, vmf->pgoff));
 	if (!seg->pages)
 		return rtshm_vmf_insert_mixed(vmf->vma, vmf->address,
 					rtshm_pool_pfn(seg, vmf->pgoff));
@@ -93,6 +103,14 @@ static const struct vm_operations_struct rtshm_vm_ops = {
 	.fault = rtshm_vm_fault,
 };
 
+#if RTSHM_HAVE_HUGE_PMD || RTSHM_HAVE_PFN_PMD
+/* Whether the 2 MiB of @vma from @addr lie inside it, aligned. */
+static bool rtshm_pmd_inside(struct vm_area_struct *vma, unsigned long addr)
+{
+	return IS_ALIGNED(addr, HPAGE_PMD_SIZE) && addr >= vma->vm_start &&
+		vma->vm_end - addr >= HPAGE_PMD_SIZE;
+}
+
 #if RTSHM_HAVE_HUGE_PMD
 /* The PMD folio for the 2 MiB of @vma from @addr, or NULL if none lines up. */
 static struct folio *rtshm_pmd_folio_at(struct vm_area_struct *vma,
@@ -101,25 +119,58 @@ static struct folio *rtshm_pmd_folio_at(struct vm_area_struct *vma,
 	struct rtshm_seg *seg = vma->vm_private_data;
 	struct page *page;
 
-	if (!IS_ALIGNED(addr, HPAGE_PMD_SIZE) || addr < vma->vm_start ||
-	    vma->vm_end - addr < HPAGE_PMD_SIZE)
+	if (!seg->pages || !rtshm_pmd_inside(vma, addr))
 		return NULL;
 	page = rtshm_page_at(seg->pages, linear_page_index(vma, addr));
 	if (!PageHead(page) || folio_order(page_folio(page)) != HPAGE_PMD_ORDER)
 		return NULL;
 	return page_folio(page);
 }
+#endif
+
+/* The first of the 2 MiB of pool pfns @vma maps from @addr, or 0 if none line up. */
+static unsigned long rtshm_pmd_pfn_at(struct vm_area_struct *vma,
+				      unsigned long addr)
+{
+	struct rtshm_seg *seg = vma->vm_private_data;
+	unsigned long pfn;
+
+	if (seg->pages || !rtshm_pmd_inside(vma, addr))
+		return 0;
+	pfn = rtshm_pool_pfn(seg, linear_page_index(vma, addr));
+	return IS_ALIGNED(pfn, HPAGE_PMD_NR) ? pfn : 0;
+}
+
+/* Whether the 2 MiB of @vma from @addr can be one entry. */
+static bool rtshm_pmd_lines_up(struct vm_area_struct *vma, unsigned long addr)
+{
+#if RTSHM_HAVE_HUGE_PMD
+	if (rtshm_pmd_folio_at(vma, addr))
+		return true;
+#endif
+	return rtshm_pmd_pfn_at(vma, addr);
+}
 
 static vm_fault_t rtshm_vm_huge_fault(struct vm_fault *vmf, unsigned int order)
 {
-	struct folio *folio;
+	unsigned long addr = vmf->address & HPAGE_PMD_MASK;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	unsigned long pfn;
 
 	if (order != HPAGE_PMD_ORDER)
 		return VM_FAULT_FALLBACK;
-	folio = rtshm_pmd_folio_at(vmf->vma, vmf->address & HPAGE_PMD_MASK);
-	if (!folio)
+#if RTSHM_HAVE_HUGE_PMD
+	{
+		struct folio *folio = rtshm_pmd_folio_at(vmf->vma, addr);
+
+		if (folio)
+			return vmf_insert_folio_pmd(vmf, folio, write);
+	}
+#endif
+	pfn = rtshm_pmd_pfn_at(vmf->vma, addr);
+	if (!pfn)
 		return VM_FAULT_FALLBACK;
-	return vmf_insert_folio_pmd(vmf, folio, vmf->flags & FAULT_FLAG_WRITE);
+	return rtshm_vmf_insert_pfn_pmd(vmf, pfn, write);
 }
 
 static const struct vm_operations_struct rtshm_vm_huge_ops = {
@@ -148,10 +199,10 @@ static bool rtshm_pmd_mapped(struct mm_struct *mm, unsigned long addr)
 }
 
 /*
- * Every entry of a vma of PMD folios, through the fault path: a huge one
- * where a folio lines up, 4 KiB ones elsewhere and in a process that
+ * Every entry of a vma with huge entries, through the fault path: a huge
+ * one where 2 MiB lines up, 4 KiB ones elsewhere and in a process that
  * disabled THP (PR_SET_THP_DISABLE; the machine-wide "never" does not stop
- * a driver's folio).  Not counted as the task's faults.
+ * a driver's folio or PFN map).  Not counted as the task's faults.
  */
 static int rtshm_prefault(struct vm_area_struct *vma)
 {
@@ -160,7 +211,7 @@ static int rtshm_prefault(struct vm_area_struct *vma)
 	vm_fault_t ret;
 
 	while (addr < vma->vm_end) {
-		bool huge = rtshm_pmd_folio_at(vma, addr);
+		bool huge = rtshm_pmd_lines_up(vma, addr);
 
 		ret = handle_mm_fault(vma, addr, flags, NULL);
 		if (ret & VM_FAULT_ERROR)
@@ -190,13 +241,12 @@ static int rtshm_mmap_huge(struct vm_area_struct *vma, struct rtshm_seg *seg)
 }
 #endif
 
-/* Pool segments: every pfn now, as special ptes of a VM_MIXEDMAP vma. */
+/* Pool segments with 4 KiB entries: every pfn now, as special ptes. */
 static int rtshm_insert_pfns(struct vm_area_struct *vma, struct rtshm_seg *seg)
 {
 	unsigned long addr, pgoff = vma->vm_pgoff;
 	vm_fault_t vmf;
 
-	rtshm_vm_flags_set(vma, VM_MIXEDMAP);
 	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
 		vmf = rtshm_vmf_insert_mixed(vma, addr,
 					     rtshm_pool_pfn(seg, pgoff++));
@@ -274,10 +324,23 @@ int rtshm_mmap(struct file *file, struct vm_area_struct *vma)
 	if (seg->pmd_folios)
 		return rtshm_mmap_huge(vma, seg);
 #endif
-	if (seg->pages)
+#if RTSHM_HAVE_PFN_PMD
+	/*
+	 * Huge pool entries need VM_PFNMAP, as vfio's do: much of mm (GUP's
+	 * slow path, pagemap and MADV_COLD on 6.12) takes the page of a
+	 * leaf PMD in a VM_MIXEDMAP vma to exist, and the pool has none.
+	 */
+	if (seg->pmd_pfns) {
+		rtshm_vm_flags_set(vma, VM_PFNMAP | VM_IO);
+		return rtshm_mmap_huge(vma, seg);
+	}
+#endif
+	if (seg->pages) {
 		ret = rtshm_insert_all(vma, rtshm_page_at(seg->pages, pgoff));
-	else
+	} else {
+		rtshm_vm_flags_set(vma, VM_MIXEDMAP);
 		ret = rtshm_insert_pfns(vma, seg);
+	}
 	if (ret)
 		return ret;
 

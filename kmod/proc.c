@@ -127,7 +127,7 @@ static const char *rtshm_proc_huge(const struct rtshm_seg *seg)
 {
 	if (rtshm_type_is_sync(seg->e.type))
 		return "-";
-	return seg->pmd_folios ? "pmd" : "no";
+	return seg->pmd_folios || seg->pmd_pfns ? "pmd" : "no";
 }
 
 static void rtshm_proc_entry(struct seq_file *m, struct rtshm_entry *e)

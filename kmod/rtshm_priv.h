@@ -130,6 +130,11 @@ struct rtshm_seg {
 	 * PMD order, mapped with one entry where a mapping allows (mmap.c).
 	 */
 	bool pmd_folios;
+	/*
+	 * Pool tier: @phys holds a whole, aligned 2 MiB, which mappings that
+	 * line up with it map with one special (pfn) entry (mmap.c).
+	 */
+	bool pmd_pfns;
 	atomic_t mappings;
 	/* what creating it charged, given back once the memory is free */
 	kuid_t quota_uid;		/* charged nr_pages if quota_charged */
