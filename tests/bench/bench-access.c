@@ -92,18 +92,56 @@ static uint64_t access_pass(int pattern, uint64_t *p, size_t words,
 	return now_ns() - t0;
 }
 
+/* Every mechanism, and rtshm again with a segment from the reserved pool. */
+#define ACCESS_SLOTS	(MECH_COUNT + 1)
+#define POOL_SLOT	MECH_COUNT
+
+static int slot_create_map(int m, struct seg *s, size_t size)
+{
+	if (m == POOL_SLOT)
+		return mech_rtshm_pool_create_map(s, "rtshm-bench-access-pool", size);
+	return mechs[m].create_map(s, "rtshm-bench-access", 0x52420003, size);
+}
+
+/* The pool rows: rtshm's cell is the pool segment's, anon's the baseline. */
+static void pool_rows(struct table *t, const char *const *labels, double rate[][ACCESS_SLOTS],
+		      const int *have, int pool_err)
+{
+	char metric[80], ratio[16];
+	int pat;
+
+	for (pat = 0; pat < ACCESS_PATTERNS; pat++) {
+		struct row *r;
+
+		snprintf(metric, sizeof(metric), "%s, pool segment", labels[pat]);
+		r = table_row(t, metric);
+		if (!have[POOL_SLOT]) {
+			row_mech(r, MECH_RTSHM, "n/a (%s)", pool_err == -ENOMEM ? "no pool" : strerror(-pool_err));
+			row_ratio(r, "n/a");
+			continue;
+		}
+		fmt_ratio(ratio, sizeof(ratio), rate[pat][POOL_SLOT],
+			  have[MECH_ANON] ? rate[pat][MECH_ANON] : 0);
+		row_mech(r, MECH_RTSHM, pat < 2 ? "%.0f (%s)" : "%.2f (%s)", rate[pat][POOL_SLOT], ratio);
+		if (have[MECH_ANON])
+			row_mech(r, MECH_ANON, pat < 2 ? "%.0f" : "%.2f", rate[pat][MECH_ANON]);
+		row_ratio(r, "%s", ratio);
+	}
+}
+
 void rows_access(struct table *t, struct bench_cfg *cfg)
 {
 	static const char *const labels[ACCESS_PATTERNS] = {
 		"seq read, MiB/s", "seq write, MiB/s",
 		"random read 8 B, M/s", "random write 8 B, M/s",
 	};
-	static uint64_t ns[ACCESS_PATTERNS][MECH_COUNT][ACCESS_MAX_PASSES];
+	static uint64_t ns[ACCESS_PATTERNS][ACCESS_SLOTS][ACCESS_MAX_PASSES];
 	size_t size = cfg->access_size, words = size / 8, n = size / 64, k;
 	unsigned int passes = cfg->passes, pass;
 	unsigned int sweeps = size < ACCESS_PASS_BYTES ? (unsigned int)(ACCESS_PASS_BYTES / size) : 1;
-	struct seg segs[MECH_COUNT];
-	int have[MECH_COUNT], err[MECH_COUNT];
+	struct seg segs[ACCESS_SLOTS];
+	int have[ACCESS_SLOTS], err[ACCESS_SLOTS];
+	double rate[ACCESS_PATTERNS][ACCESS_SLOTS];
 	uint64_t seed = 0x2545F4914F6CDD1DULL;
 	char title[200];
 	uint32_t *idx;
@@ -121,7 +159,7 @@ void rows_access(struct table *t, struct bench_cfg *cfg)
 	for (k = 0; idx && k < n; k++)
 		idx[k] = (uint32_t)(rng_next(&seed) % words);
 
-	for (m = 0; m < MECH_COUNT; m++) {
+	for (m = 0; m < ACCESS_SLOTS; m++) {
 		err[m] = 0;
 		have[m] = 1;
 		if (m == MECH_HUGE && (!cfg->huge_page || size % cfg->huge_page)) {
@@ -133,8 +171,7 @@ void rows_access(struct table *t, struct bench_cfg *cfg)
 			err[m] = -ENOMEM;
 			continue;
 		}
-		err[m] = mechs[m].create_map(&segs[m], "rtshm-bench-access",
-					     0x52420003, size);
+		err[m] = slot_create_map(m, &segs[m], size);
 		if (err[m]) {
 			have[m] = 0;
 			continue;
@@ -145,20 +182,30 @@ void rows_access(struct table *t, struct bench_cfg *cfg)
 	/* pass 0 warms up; each pass starts with another mechanism */
 	for (pass = 0; pass <= passes; pass++)
 		for (pat = 0; pat < ACCESS_PATTERNS; pat++)
-			for (k = 0; k < MECH_COUNT; k++) {
-				m = (int)((k + pass) % MECH_COUNT);
+			for (k = 0; k < ACCESS_SLOTS; k++) {
+				m = (int)((k + pass) % ACCESS_SLOTS);
 				if (have[m])
 					ns[pat][m][pass] = access_pass(pat, segs[m].addr,
 								       words, idx, n, pass,
 								       sweeps);
 			}
 
+	for (pat = 0; pat < ACCESS_PATTERNS; pat++)
+		for (m = 0; m < ACCESS_SLOTS; m++) {
+			double best;
+
+			if (!have[m])
+				continue;
+			best = (double)minimum(&ns[pat][m][1], passes) / 1e9;
+			rate[pat][m] = (double)sweeps *
+				       (pat < 2 ? (double)size / MIB : (double)n / 1e6) / best;
+		}
+
 	for (pat = 0; pat < ACCESS_PATTERNS; pat++) {
 		struct row *r = table_row(t, labels[pat]);
-		double rate[MECH_COUNT];
 
 		for (m = 0; m < MECH_COUNT; m++) {
-			double best;
+			char ratio[16];
 
 			if (!have[m]) {
 				if (err[m])
@@ -169,26 +216,20 @@ void rows_access(struct table *t, struct bench_cfg *cfg)
 					row_mech(r, m, "n/a (not whole huge pages)");
 				continue;
 			}
-			best = (double)minimum(&ns[pat][m][1], passes) / 1e9;
-			rate[m] = (double)sweeps *
-				  (pat < 2 ? (double)size / MIB : (double)n / 1e6) / best;
-		}
-		for (m = 0; m < MECH_COUNT; m++) {
-			char ratio[16];
-
-			if (!have[m])
-				continue;
-			fmt_ratio(ratio, sizeof(ratio), rate[m], have[MECH_ANON] ? rate[MECH_ANON] : 0);
-			row_mech(r, m, pat < 2 ? "%.0f (%s)" : "%.2f (%s)", rate[m], ratio);
+			fmt_ratio(ratio, sizeof(ratio), rate[pat][m],
+				  have[MECH_ANON] ? rate[pat][MECH_ANON] : 0);
+			row_mech(r, m, pat < 2 ? "%.0f (%s)" : "%.2f (%s)", rate[pat][m], ratio);
 			if (m == MECH_RTSHM)
 				row_ratio(r, "%s", ratio);
 		}
 		if (!have[MECH_RTSHM])
 			row_ratio(r, "n/a");
 	}
+	pool_rows(t, labels, rate, have, err[POOL_SLOT]);
 
-	for (m = 0; m < MECH_COUNT; m++)
-		if (have[m] && mechs[m].unmap_destroy(&segs[m]) && m == MECH_RTSHM)
+	for (m = 0; m < ACCESS_SLOTS; m++)
+		if (have[m] && mechs[m < MECH_COUNT ? m : MECH_RTSHM].unmap_destroy(&segs[m]) &&
+		    (m == MECH_RTSHM || m == POOL_SLOT))
 			cfg->errors++;
 	free(idx);
 }

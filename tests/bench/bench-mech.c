@@ -40,14 +40,13 @@ void touch_pages(void *p, size_t len)
 
 /* --- rtshm -------------------------------------------------------------- */
 
-static int rt_create_map(struct seg *s, const char *name, key_t key, size_t size)
+static int rt_create_map_flags(struct seg *s, const char *name, size_t size, unsigned int flags)
 {
 	struct rtshm_result res;
 	int h, ret;
 
-	(void)key;
 	seg_init(s);
-	h = rtshm_create(name, size, RTSHM_RDWR | RTSHM_EXCL, 0600, &res);
+	h = rtshm_create(name, size, RTSHM_RDWR | RTSHM_EXCL | flags, 0600, &res);
 	if (h < 0)
 		return h;
 	ret = rtshm_map(h, 0, 0, RW, &s->addr);
@@ -59,6 +58,17 @@ static int rt_create_map(struct seg *s, const char *name, key_t key, size_t size
 	s->fd = h;
 	s->len = (size_t)res.size;
 	return 0;
+}
+
+static int rt_create_map(struct seg *s, const char *name, key_t key, size_t size)
+{
+	(void)key;
+	return rt_create_map_flags(s, name, size, 0);
+}
+
+int mech_rtshm_pool_create_map(struct seg *s, const char *name, size_t size)
+{
+	return rt_create_map_flags(s, name, size, RTSHM_USE_POOL);
 }
 
 static int rt_unmap_destroy(struct seg *s)

@@ -5,6 +5,7 @@
  * at a time.  4 KiB entries cost 512 KiB for 256 MiB; 2 MiB entries (THP,
  * SHM_HUGETLB, rtshm's huge entries) one 4 KiB table or none.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +27,40 @@ static long vm_pte_kib(void)
 			break;
 	fclose(f);
 	return kib;
+}
+
+/* The same for a segment from the reserved pool; @anon_kib < 0: none. */
+static void pool_row(struct table *t, struct bench_cfg *cfg, double anon_kib)
+{
+	struct row *r = table_row(t, "page tables, 256 MiB pool segment, KiB");
+	long before = vm_pte_kib(), after;
+	char ratio[16];
+	struct seg s;
+	int err;
+
+	err = mech_rtshm_pool_create_map(&s, "rtshm-bench-ptes-pool", PTES_SIZE);
+	if (err) {
+		row_mech(r, MECH_RTSHM, "n/a (%s)", err == -ENOMEM ? "no pool" : strerror(-err));
+		row_ratio(r, "n/a");
+		return;
+	}
+	touch_pages(s.addr, PTES_SIZE);
+	after = vm_pte_kib();
+	if (mechs[MECH_RTSHM].unmap_destroy(&s))
+		cfg->errors++;
+	if (before < 0 || after < 0) {
+		row_mech(r, MECH_RTSHM, "n/a (no VmPTE)");
+		row_ratio(r, "n/a");
+		return;
+	}
+	row_mech(r, MECH_RTSHM, "%ld", after - before);
+	if (anon_kib >= 0) {
+		row_mech(r, MECH_ANON, "%.0f", anon_kib);
+		fmt_ratio(ratio, sizeof(ratio), (double)(after - before) + 1, anon_kib + 1);
+		row_ratio(r, "%s", ratio);
+	} else {
+		row_ratio(r, "n/a");
+	}
 }
 
 void rows_ptes(struct table *t, struct bench_cfg *cfg)
@@ -77,4 +112,5 @@ void rows_ptes(struct table *t, struct bench_cfg *cfg)
 	} else {
 		row_ratio(r, "n/a");
 	}
+	pool_row(t, cfg, have[MECH_ANON] ? kib[MECH_ANON] : -1);
 }

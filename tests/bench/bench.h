@@ -62,6 +62,12 @@ struct mech {
 
 extern const struct mech mechs[MECH_COUNT];
 
+/*
+ * An rtshm segment from the reserved pool, mapped as MECH_RTSHM's
+ * create_map() does (undone by its unmap_destroy()); -errno without a pool.
+ */
+int mech_rtshm_pool_create_map(struct seg *s, const char *name, size_t size);
+
 /* One write per 4 KiB page of @p: what faults a lazily mapped object in. */
 void touch_pages(void *p, size_t len);
 
