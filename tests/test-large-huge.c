@@ -360,6 +360,36 @@ TEST(cutting_pool_huge_entries_keeps_data_and_the_pool)
 	}
 }
 
+/*
+ * mremap() moves a mapping, 2 MiB entries and all, to a 2 MiB-aligned
+ * address elsewhere: the data and the "no fault" promise move with it, and
+ * the pool comes back after the moved mapping goes.
+ */
+TEST(pool_mapping_moves_with_mremap)
+{
+	struct pool_seg s;
+	unsigned char *hole, *to, *moved;
+	size_t head;
+
+	need_pool();
+	pool_segment(&s, "move", SEG_SIZE);
+	fill(s.p, SEG_SIZE, 11);
+	/* somewhere free and aligned: reserve 2 MiB more, keep an aligned part */
+	hole = mmap(NULL, SEG_SIZE + 2 * MIB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(hole != MAP_FAILED);
+	to = (unsigned char *)(((uintptr_t)hole + 2 * MIB - 1) & ~(uintptr_t)(2 * MIB - 1));
+	moved = mremap(s.p, SEG_SIZE, SEG_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	CHECK(moved == to);
+	CHECK(has_pattern(moved, SEG_SIZE, 11, 0));
+	CHECK_EQ(touch_faults(moved, SEG_SIZE), 0);
+	head = (size_t)(to - hole);			/* 0 to 2 MiB - 4 KiB */
+	if (head)
+		CHECK_SYS(munmap(hole, head));
+	CHECK_SYS(munmap(to + SEG_SIZE, 2 * MIB - head));
+	s.p = moved;
+	pool_segment_free(&s);
+}
+
 /* huge_pmd=0: first fit and 4 KiB entries for the next segments, and "no". */
 TEST(huge_pmd_off_gives_pool_segments_4kib_entries)
 {
