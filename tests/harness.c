@@ -344,6 +344,66 @@ long long t_status_kib(const char *key)
 	return proc_field_kib("/proc/self/status", key);
 }
 
+void t_proc_huge(uint32_t id, char *huge, size_t size)
+{
+	const char *line = t_proc_line(id);
+	const char *last = strrchr(line, ' ');
+
+	CHECK(last != NULL);
+	snprintf(huge, size, "%.*s", (int)strcspn(last + 1, "\n"), last + 1);
+}
+
+int t_read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+void t_write_text(const char *path, const char *val)
+{
+	int fd = CHECK_SYS(open(path, O_WRONLY | O_CLOEXEC));
+
+	CHECK_EQ(CHECK_SYS(write(fd, val, strlen(val))), (ssize_t)strlen(val));
+	close(fd);
+}
+
+long t_touch_faults(volatile unsigned char *p, size_t len)
+{
+	long before = t_minor_faults();
+	size_t i;
+
+	for (i = 0; i < len; i += 4096)
+		p[i] = (unsigned char)(p[i] + 1);
+	return t_minor_faults() - before;
+}
+
+void t_fill_pattern(unsigned char *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += 512)
+		p[i] = (unsigned char)(i / 512 * 7 + seed);
+}
+
+bool t_has_pattern(const unsigned char *p, size_t len, unsigned int seed, size_t from)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += 512)
+		if (p[i] != (unsigned char)((from + i) / 512 * 7 + seed))
+			return false;
+	return true;
+}
+
 long t_minor_faults(void)
 {
 	struct rusage ru;

@@ -13,6 +13,7 @@
 #define RTSHM_TEST_HARNESS_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,17 @@ long t_minor_faults(void);
  * *@size if not NULL; -1 if there is no such line.
  */
 long long t_proc_pool_used(long long *size);
+/* The last field of segment @id's /proc/rtshm line ("pmd", "no", "-"). */
+void t_proc_huge(uint32_t id, char *huge, size_t size);
+/* A small text file (sysfs, /proc) into @buf, NUL-terminated: 0, or -1. */
+int t_read_text(const char *path, char *buf, size_t size);
+/* Write @val to @path (a sysfs parameter); fails the test if it cannot. */
+void t_write_text(const char *path, const char *val);
+/* Read and write one byte of every 4 KiB page of @p: the faults it took. */
+long t_touch_faults(volatile unsigned char *p, size_t len);
+/* A byte every 512 from @seed on, and whether @len at @from still hold it. */
+void t_fill_pattern(unsigned char *p, size_t len, unsigned int seed);
+bool t_has_pattern(const unsigned char *p, size_t len, unsigned int seed, size_t from);
 /* Unique name for this test run; valid until 16 more calls. */
 const char *t_name(const char *tag);
 

@@ -34,29 +34,6 @@
  */
 #define LOST_KIB_MAX	(16 * 1024)
 
-static int read_param(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
-static void write_param(const char *path, const char *val)
-{
-	int fd = CHECK_SYS(open(path, O_WRONLY | O_CLOEXEC));
-
-	CHECK_EQ(CHECK_SYS(write(fd, val, strlen(val))), (ssize_t)strlen(val));
-	close(fd);
-}
-
 /*
  * Whether this kernel must give contig segments (and 2 MiB pages-tier
  * ones) 2 MiB entries: 7.0 or later (vmf_insert_folio_pmd() and
@@ -72,7 +49,7 @@ static bool huge_expected(void)
 	CHECK_SYS(uname(&u));
 	if (atoi(u.release) < 7 || access("/sys/kernel/mm/transparent_hugepage", F_OK))
 		return false;
-	if (read_param("/sys/module/rtshm/parameters/huge_pmd", buf, sizeof(buf)))
+	if (t_read_text("/sys/module/rtshm/parameters/huge_pmd", buf, sizeof(buf)))
 		t_fail(__FILE__, __LINE__, "no huge_pmd parameter");
 	return buf[0] == 'Y';
 }
@@ -99,16 +76,6 @@ static unsigned char *contig_segment(const char *tag, size_t size, int *h, uint3
 	return tier_segment(tag, size, RTSHM_USE_CONTIG, h, id);
 }
 
-/* The last field of the segment's /proc/rtshm line. */
-static void proc_huge(uint32_t id, char *huge, size_t size)
-{
-	const char *line = t_proc_line(id);
-	const char *last = strrchr(line, ' ');
-
-	CHECK(last != NULL);
-	snprintf(huge, size, "%.*s", (int)strcspn(last + 1, "\n"), last + 1);
-}
-
 /* "FilePmdMapped" of the mapping at @addr in /proc/self/smaps, in KiB. */
 static long pmd_mapped_kib(const void *addr)
 {
@@ -132,35 +99,6 @@ static long pmd_mapped_kib(const void *addr)
 	return kib;
 }
 
-/* Read and write every page of [@p, @p + @len): the faults it took. */
-static long touch_faults(volatile unsigned char *p, size_t len)
-{
-	long before = t_minor_faults();
-	size_t i;
-
-	for (i = 0; i < len; i += PAGE)
-		p[i] = (unsigned char)(p[i] + 1);
-	return t_minor_faults() - before;
-}
-
-static void fill(unsigned char *p, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i += 512)
-		p[i] = (unsigned char)(i / 512 * 7 + seed);
-}
-
-static bool has_pattern(const unsigned char *p, size_t len, unsigned int seed, size_t from)
-{
-	size_t i;
-
-	for (i = 0; i < len; i += 512)
-		if (p[i] != (unsigned char)((from + i) / 512 * 7 + seed))
-			return false;
-	return true;
-}
-
 TEST(contig_segment_maps_with_2mib_entries_where_the_kernel_can)
 {
 	bool expect = huge_expected();
@@ -175,7 +113,7 @@ TEST(contig_segment_maps_with_2mib_entries_where_the_kernel_can)
 	CHECK(pte_before >= 0);
 	p = contig_segment("whole", SEG_SIZE, &h, &id);
 	pte_after = t_status_kib("VmPTE");
-	proc_huge(id, huge, sizeof(huge));
+	t_proc_huge(id, huge, sizeof(huge));
 	CHECK(!strcmp(huge, expect ? "pmd" : "no"));
 	if (expect) {
 		CHECK_EQ((uintptr_t)p % (2 * MIB), 0);	/* get_unmapped_area lined it up */
@@ -187,7 +125,7 @@ TEST(contig_segment_maps_with_2mib_entries_where_the_kernel_can)
 	}
 	for (i = 0; i < SEG_SIZE; i += 64)
 		CHECK_EQ(p[i], 0);			/* zero-filled */
-	CHECK_EQ(touch_faults(p, SEG_SIZE), 0);	/* all present at map time */
+	CHECK_EQ(t_touch_faults(p, SEG_SIZE), 0);	/* all present at map time */
 	CHECK_OK(rtshm_unmap(p, SEG_SIZE));
 	CHECK_OK(rtshm_close(h));
 	CHECK_EQ(t_proc_segments(), 0);
@@ -201,12 +139,12 @@ TEST(view_at_an_offset_is_huge_where_folios_line_up)
 	int h;
 
 	p = contig_segment("view", SEG_SIZE, &h, &id);
-	fill(p, SEG_SIZE, 3);
+	t_fill_pattern(p, SEG_SIZE, 3);
 	/* 1 MiB to 7 MiB: 1 MiB of 4 KiB entries, two folios, 1 MiB again */
 	CHECK_OK(rtshm_map(h, MIB, 6 * MIB, PROT_READ | PROT_WRITE, (void **)&v));
 	CHECK_EQ(pmd_mapped_kib(v), expect ? 4096 : 0);
-	CHECK(has_pattern(v, 6 * MIB, 3, MIB));
-	CHECK_EQ(touch_faults(v, 6 * MIB), 0);
+	CHECK(t_has_pattern(v, 6 * MIB, 3, MIB));
+	CHECK_EQ(t_touch_faults(v, 6 * MIB), 0);
 	CHECK_EQ(p[MIB], (unsigned char)(MIB / 512 * 7 + 3 + 1));	/* the same memory */
 	CHECK_OK(rtshm_unmap(v, 6 * MIB));
 	CHECK_OK(rtshm_unmap(p, SEG_SIZE));
@@ -299,7 +237,7 @@ static bool pipe_drains_pattern(int fds[2], size_t len, unsigned int seed, size_
 
 	CHECK(len <= sizeof(buf));
 	CHECK_EQ(CHECK_SYS(read(fds[0], buf, len)), (ssize_t)len);
-	ok = has_pattern(buf, len, seed, from);
+	ok = t_has_pattern(buf, len, seed, from);
 	close(fds[0]);
 	close(fds[1]);
 	return ok;
@@ -318,7 +256,7 @@ TEST(gup_references_outlive_the_segment)
 	uint32_t id;
 
 	p = contig_segment("gup", SEG_SIZE, &h, &id);
-	fill(p + off, len, 9);
+	t_fill_pattern(p + off, len, 9);
 	splice_to_new_pipe(fds, p + off, len);
 	CHECK_OK(rtshm_unmap(p, SEG_SIZE));
 	CHECK_OK(rtshm_close(h));
@@ -346,15 +284,15 @@ TEST(pages_tier_2mib_segment_is_one_huge_entry)
 	before = t_free_kib();
 	for (round = 0; round < 16; round++) {
 		p = tier_segment("pages2m", size, RTSHM_USE_PAGES, &h, &id);
-		proc_huge(id, huge, sizeof(huge));
+		t_proc_huge(id, huge, sizeof(huge));
 		CHECK(!strcmp(huge, expect ? "pmd" : "no"));
 		CHECK_EQ(pmd_mapped_kib(p), expect ? 2048 : 0);
 		for (i = 0; i < size; i += 64)
 			CHECK_EQ(p[i], 0);
-		CHECK_EQ(touch_faults(p, size), 0);
-		fill(p, size, (unsigned int)round);
+		CHECK_EQ(t_touch_faults(p, size), 0);
+		t_fill_pattern(p, size, (unsigned int)round);
 		CHECK_SYS(mprotect(p + MIB, PAGE, PROT_READ));
-		CHECK(has_pattern(p, size, (unsigned int)round, 0));	/* refilled 4 KiB */
+		CHECK(t_has_pattern(p, size, (unsigned int)round, 0));	/* refilled 4 KiB */
 		splice_to_new_pipe(fds, p + 3 * PAGE, PAGE);
 		CHECK_OK(rtshm_unmap(p, size));
 		CHECK_OK(rtshm_close(h));
@@ -365,7 +303,7 @@ TEST(pages_tier_2mib_segment_is_one_huge_entry)
 	CHECK(before - after < LOST_KIB_MAX);
 
 	p = tier_segment("pages4m", 4 * MIB, RTSHM_USE_PAGES, &h, &id);
-	proc_huge(id, huge, sizeof(huge));
+	t_proc_huge(id, huge, sizeof(huge));
 	CHECK(!strcmp(huge, "no"));
 	CHECK_EQ(pmd_mapped_kib(p), 0);
 	CHECK_OK(rtshm_unmap(p, 4 * MIB));
@@ -388,11 +326,11 @@ TEST(cutting_huge_entries_keeps_data_and_loses_no_memory)
 	before = t_free_kib();
 	for (round = 0; round < 16; round++) {
 		p = contig_segment("cut", SEG_SIZE, &h, &id);
-		fill(p, SEG_SIZE, (unsigned int)round);
+		t_fill_pattern(p, SEG_SIZE, (unsigned int)round);
 		CHECK_SYS(munmap(p + 2 * MIB + PAGE, PAGE));
 		CHECK_SYS(mprotect(p + 4 * MIB + 2 * PAGE, PAGE, PROT_READ));
-		CHECK(has_pattern(p, 2 * MIB + PAGE, (unsigned int)round, 0));
-		CHECK(has_pattern(p + 2 * MIB + 2 * PAGE, 6 * MIB - 2 * PAGE,
+		CHECK(t_has_pattern(p, 2 * MIB + PAGE, (unsigned int)round, 0));
+		CHECK(t_has_pattern(p + 2 * MIB + 2 * PAGE, 6 * MIB - 2 * PAGE,
 				  (unsigned int)round, 2 * MIB + 2 * PAGE));
 		p[2 * MIB + 3 * PAGE] = 1;		/* refilled, writable */
 		CHECK_OK(rtshm_close(h));
@@ -413,11 +351,11 @@ TEST(forked_child_shares_huge_memory)
 	int h, pid;
 
 	p = contig_segment("fork", SEG_SIZE, &h, &id);
-	fill(p, SEG_SIZE, 5);
+	t_fill_pattern(p, SEG_SIZE, 5);
 	pid = fork();
 	CHECK(pid >= 0);
 	if (!pid) {
-		if (!has_pattern(p, SEG_SIZE, 5, 0))
+		if (!t_has_pattern(p, SEG_SIZE, 5, 0))
 			_exit(1);
 		p[6 * MIB + 17] = 0xA5;
 		_exit(0);
@@ -446,7 +384,7 @@ TEST(mlockall_program_maps_and_frees_huge_segments)
 	for (round = 0; round < 16; round++) {
 		p = contig_segment("locked", SEG_SIZE, &h, &id);
 		CHECK_EQ(pmd_mapped_kib(p), expect ? (long)(SEG_SIZE / 1024) : 0);
-		CHECK_EQ(touch_faults(p, SEG_SIZE), 0);
+		CHECK_EQ(t_touch_faults(p, SEG_SIZE), 0);
 		CHECK_SYS(munmap(p + 4 * MIB + PAGE, PAGE));	/* split one, locked */
 		CHECK_OK(rtshm_close(h));
 		CHECK_SYS(munmap(p, 4 * MIB + PAGE));
@@ -470,10 +408,10 @@ TEST(thp_disabled_process_gets_4kib_entries)
 
 	CHECK_SYS(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
 	p = contig_segment("nothp", SEG_SIZE, &h, &id);
-	proc_huge(id, huge, sizeof(huge));
+	t_proc_huge(id, huge, sizeof(huge));
 	CHECK(!strcmp(huge, expect ? "pmd" : "no"));	/* the memory is in folios */
 	CHECK_EQ(pmd_mapped_kib(p), 0);
-	CHECK_EQ(touch_faults(p, SEG_SIZE), 0);
+	CHECK_EQ(t_touch_faults(p, SEG_SIZE), 0);
 	CHECK_OK(rtshm_unmap(p, SEG_SIZE));
 	CHECK_OK(rtshm_close(h));
 	CHECK_EQ(t_proc_segments(), 0);
@@ -490,19 +428,19 @@ TEST(huge_pmd_off_gives_4kib_entries)
 
 	struct rtshm_result r;
 
-	write_param(param, "0");
+	t_write_text(param, "0");
 	h = rtshm_create(t_name("off"), SEG_SIZE, RTSHM_RDWR | RTSHM_EXCL | RTSHM_USE_CONTIG,
 			 0600, &r);
-	write_param(param, "1");
+	t_write_text(param, "1");
 	if (h == -EOPNOTSUPP || h == -ENOMEM)
 		t_skip("no contig segment");
 	CHECK_OK(h);
 	id = r.id;
 	CHECK_OK(rtshm_map(h, 0, 0, PROT_READ | PROT_WRITE, (void **)&p));
-	proc_huge(id, huge, sizeof(huge));
+	t_proc_huge(id, huge, sizeof(huge));
 	CHECK(!strcmp(huge, "no"));
 	CHECK_EQ(pmd_mapped_kib(p), 0);
-	CHECK_EQ(touch_faults(p, SEG_SIZE), 0);
+	CHECK_EQ(t_touch_faults(p, SEG_SIZE), 0);
 	CHECK_OK(rtshm_unmap(p, SEG_SIZE));
 	CHECK_OK(rtshm_close(h));
 	CHECK_EQ(t_proc_segments(), 0);

@@ -42,34 +42,11 @@ struct pool_seg {
 	struct rtshm_seg_info info;
 };
 
-static int read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
-static void write_text(const char *path, const char *val)
-{
-	int fd = CHECK_SYS(open(path, O_WRONLY | O_CLOEXEC));
-
-	CHECK_EQ(CHECK_SYS(write(fd, val, strlen(val))), (ssize_t)strlen(val));
-	close(fd);
-}
-
 static void need_pool(void)
 {
 	char buf[64];
 
-	if (read_text("/sys/module/rtshm/parameters/pool_size", buf, sizeof(buf)) ||
+	if (t_read_text("/sys/module/rtshm/parameters/pool_size", buf, sizeof(buf)) ||
 	    !strtoull(buf, NULL, 10))
 		t_skip("needs the module loaded with a reserved pool (the large guest)");
 }
@@ -80,7 +57,7 @@ static void thp_mode(char *mode, size_t size)
 	char buf[128], *open_b, *close_b;
 
 	mode[0] = '\0';
-	if (read_text(THP_ENABLED, buf, sizeof(buf)))
+	if (t_read_text(THP_ENABLED, buf, sizeof(buf)))
 		return;
 	open_b = strchr(buf, '[');
 	close_b = open_b ? strchr(open_b, ']') : NULL;
@@ -103,7 +80,7 @@ static bool pool_huge_expected(void)
 	CHECK_EQ(sscanf(u.release, "%d.%d", &major, &minor), 2);
 	if (major * 100 + minor < 612 || access(THP_ENABLED, F_OK))
 		return false;
-	if (read_text(HUGE_PMD_PARAM, buf, sizeof(buf)))
+	if (t_read_text(HUGE_PMD_PARAM, buf, sizeof(buf)))
 		t_fail(__FILE__, __LINE__, "no huge_pmd parameter");
 	return buf[0] == 'Y';
 }
@@ -125,45 +102,6 @@ static void pool_segment_free(struct pool_seg *s)
 	CHECK_OK(rtshm_close(s->h));
 	CHECK_EQ(t_proc_segments(), 0);
 	CHECK_EQ(t_proc_pool_used(NULL), 0);
-}
-
-/* The last field of the segment's /proc/rtshm line. */
-static void proc_huge(uint32_t id, char *huge, size_t size)
-{
-	const char *line = t_proc_line(id);
-	const char *last = strrchr(line, ' ');
-
-	CHECK(last != NULL);
-	snprintf(huge, size, "%.*s", (int)strcspn(last + 1, "\n"), last + 1);
-}
-
-/* Read and write every page of [@p, @p + @len): the faults it took. */
-static long touch_faults(volatile unsigned char *p, size_t len)
-{
-	long before = t_minor_faults();
-	size_t i;
-
-	for (i = 0; i < len; i += PAGE)
-		p[i] = (unsigned char)(p[i] + 1);
-	return t_minor_faults() - before;
-}
-
-static void fill(unsigned char *p, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i += 512)
-		p[i] = (unsigned char)(i / 512 * 7 + seed);
-}
-
-static bool has_pattern(const unsigned char *p, size_t len, unsigned int seed, size_t from)
-{
-	size_t i;
-
-	for (i = 0; i < len; i += 512)
-		if (p[i] != (unsigned char)((from + i) / 512 * 7 + seed))
-			return false;
-	return true;
 }
 
 /*
@@ -211,7 +149,7 @@ TEST(pool_segment_maps_with_2mib_entries_where_the_kernel_can)
 
 	need_pool();
 	pte_kib = mapped_pte_kib(&s, "whole");
-	proc_huge(s.id, huge, sizeof(huge));
+	t_proc_huge(s.id, huge, sizeof(huge));
 	CHECK(!strcmp(huge, placed ? "pmd" : "no"));
 	if (placed) {
 		CHECK_EQ(s.info.phys_addr % (2 * MIB), 0);	/* placed on a boundary */
@@ -223,7 +161,7 @@ TEST(pool_segment_maps_with_2mib_entries_where_the_kernel_can)
 		CHECK(pte_kib >= PTE_KIB_4K);
 	for (i = 0; i < SEG_SIZE; i += 64)
 		CHECK_EQ(s.p[i], 0);			/* zero-filled */
-	CHECK_EQ(touch_faults(s.p, SEG_SIZE), 0);	/* all present at map time */
+	CHECK_EQ(t_touch_faults(s.p, SEG_SIZE), 0);	/* all present at map time */
 	check_pagemap(s.p, SEG_SIZE, s.info.phys_addr, placed);
 	pool_segment_free(&s);
 }
@@ -265,10 +203,10 @@ TEST(pool_view_at_an_offset_keeps_data_and_pfns)
 
 	need_pool();
 	pool_segment(&s, "view", SEG_SIZE);
-	fill(s.p, SEG_SIZE, 3);
+	t_fill_pattern(s.p, SEG_SIZE, 3);
 	CHECK_OK(rtshm_map(s.h, MIB, 6 * MIB, PROT_READ | PROT_WRITE, (void **)&v));
-	CHECK(has_pattern(v, 6 * MIB, 3, MIB));
-	CHECK_EQ(touch_faults(v, 6 * MIB), 0);
+	CHECK(t_has_pattern(v, 6 * MIB, 3, MIB));
+	CHECK_EQ(t_touch_faults(v, 6 * MIB), 0);
 	check_pagemap(v, 6 * MIB, s.info.phys_addr + MIB, pool_huge_expected());
 	CHECK_EQ(s.p[MIB], (unsigned char)(MIB / 512 * 7 + 3 + 1));	/* the same memory */
 	CHECK_OK(rtshm_unmap(v, 6 * MIB));
@@ -326,19 +264,19 @@ TEST(cutting_pool_huge_entries_keeps_data_and_the_pool)
 	need_pool();
 	for (round = 0; round < 4; round++) {
 		pool_segment(&s, "cut", SEG_SIZE);
-		fill(s.p, SEG_SIZE, (unsigned int)round);
+		t_fill_pattern(s.p, SEG_SIZE, (unsigned int)round);
 		pid = fork();
 		CHECK(pid >= 0);
 		if (!pid) {
-			if (!has_pattern(s.p, SEG_SIZE, (unsigned int)round, 0) ||
-			    touch_faults(s.p, SEG_SIZE) != 0)	/* fork copied the entries */
+			if (!t_has_pattern(s.p, SEG_SIZE, (unsigned int)round, 0) ||
+			    t_touch_faults(s.p, SEG_SIZE) != 0)	/* fork copied the entries */
 				_exit(1);
 			s.p[6 * MIB + 17] = 0xA5;
 			_exit(0);
 		}
 		CHECK_EQ(t_wait_within(pid, 60), 0);
 		CHECK_EQ(s.p[6 * MIB + 17], 0xA5);
-		fill(s.p, SEG_SIZE, (unsigned int)round);
+		t_fill_pattern(s.p, SEG_SIZE, (unsigned int)round);
 
 		CHECK_SYS(munmap(s.p + 2 * MIB + PAGE, PAGE));
 		CHECK_SYS(mprotect(s.p + 4 * MIB + 2 * PAGE, PAGE, PROT_READ));
@@ -348,8 +286,8 @@ TEST(cutting_pool_huge_entries_keeps_data_and_the_pool)
 			CHECK_SYS(madvise(s.p + 6 * MIB, 2 * MIB, MADV_DONTNEED));
 		(void)madvise(s.p, 2 * MIB, MADV_COLD);
 		(void)madvise(s.p, 2 * MIB, MADV_PAGEOUT);
-		CHECK(has_pattern(s.p, 2 * MIB + PAGE, (unsigned int)round, 0));
-		CHECK(has_pattern(s.p + 2 * MIB + 2 * PAGE, 6 * MIB - 2 * PAGE,
+		CHECK(t_has_pattern(s.p, 2 * MIB + PAGE, (unsigned int)round, 0));
+		CHECK(t_has_pattern(s.p + 2 * MIB + 2 * PAGE, 6 * MIB - 2 * PAGE,
 				  (unsigned int)round, 2 * MIB + 2 * PAGE));
 		s.p[2 * MIB + 3 * PAGE] = 1;			/* mapped again, writable */
 		CHECK_OK(rtshm_close(s.h));
@@ -373,15 +311,15 @@ TEST(pool_mapping_moves_with_mremap)
 
 	need_pool();
 	pool_segment(&s, "move", SEG_SIZE);
-	fill(s.p, SEG_SIZE, 11);
+	t_fill_pattern(s.p, SEG_SIZE, 11);
 	/* somewhere free and aligned: reserve 2 MiB more, keep an aligned part */
 	hole = mmap(NULL, SEG_SIZE + 2 * MIB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(hole != MAP_FAILED);
 	to = (unsigned char *)(((uintptr_t)hole + 2 * MIB - 1) & ~(uintptr_t)(2 * MIB - 1));
 	moved = mremap(s.p, SEG_SIZE, SEG_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, to);
 	CHECK(moved == to);
-	CHECK(has_pattern(moved, SEG_SIZE, 11, 0));
-	CHECK_EQ(touch_faults(moved, SEG_SIZE), 0);
+	CHECK(t_has_pattern(moved, SEG_SIZE, 11, 0));
+	CHECK_EQ(t_touch_faults(moved, SEG_SIZE), 0);
 	head = (size_t)(to - hole);			/* 0 to 2 MiB - 4 KiB */
 	if (head)
 		CHECK_SYS(munmap(hole, head));
@@ -400,13 +338,13 @@ TEST(huge_pmd_off_gives_pool_segments_4kib_entries)
 	need_pool();
 	if (access(HUGE_PMD_PARAM, W_OK))
 		t_skip("huge_pmd is not writable");
-	write_text(HUGE_PMD_PARAM, "0");
+	t_write_text(HUGE_PMD_PARAM, "0");
 	pte_kib = mapped_pte_kib(&s, "off");
-	write_text(HUGE_PMD_PARAM, "1");
-	proc_huge(s.id, huge, sizeof(huge));
+	t_write_text(HUGE_PMD_PARAM, "1");
+	t_proc_huge(s.id, huge, sizeof(huge));
 	CHECK(!strcmp(huge, "no"));
 	CHECK(pte_kib >= PTE_KIB_4K);
-	CHECK_EQ(touch_faults(s.p, SEG_SIZE), 0);
+	CHECK_EQ(t_touch_faults(s.p, SEG_SIZE), 0);
 	pool_segment_free(&s);
 }
 
@@ -425,13 +363,13 @@ TEST(thp_never_leaves_pool_entries_alone)
 	thp_mode(mode, sizeof(mode));
 	if (!mode[0])
 		t_skip("no THP in this kernel");
-	write_text(THP_ENABLED, "never");
+	t_write_text(THP_ENABLED, "never");
 	pte_kib = mapped_pte_kib(&s, "never");
-	write_text(THP_ENABLED, mode);
-	proc_huge(s.id, huge, sizeof(huge));
+	t_write_text(THP_ENABLED, mode);
+	t_proc_huge(s.id, huge, sizeof(huge));
 	CHECK(!strcmp(huge, placed ? "pmd" : "no"));
 	CHECK(placed ? pte_kib < PTE_KIB_4K : pte_kib >= PTE_KIB_4K);
-	CHECK_EQ(touch_faults(s.p, SEG_SIZE), 0);
+	CHECK_EQ(t_touch_faults(s.p, SEG_SIZE), 0);
 	pool_segment_free(&s);
 }
 
@@ -446,10 +384,10 @@ TEST(thp_disabled_process_gets_4kib_pool_entries)
 	need_pool();
 	CHECK_SYS(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
 	pte_kib = mapped_pte_kib(&s, "nothp");
-	proc_huge(s.id, huge, sizeof(huge));
+	t_proc_huge(s.id, huge, sizeof(huge));
 	CHECK(!strcmp(huge, placed ? "pmd" : "no"));	/* placed for them */
 	CHECK(pte_kib >= PTE_KIB_4K);
-	CHECK_EQ(touch_faults(s.p, SEG_SIZE), 0);
+	CHECK_EQ(t_touch_faults(s.p, SEG_SIZE), 0);
 	check_pagemap(s.p, SEG_SIZE, s.info.phys_addr, placed);
 	pool_segment_free(&s);
 }

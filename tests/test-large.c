@@ -192,9 +192,12 @@ static void check_zero(const struct seg *s)
  */
 static bool is_pfn_map(const struct seg *s)
 {
-	const char *last = strrchr(t_proc_line(s->r.id), ' ');
+	char huge[16];
 
-	return s->info.tier == RTSHM_BACKEND_POOL && last && !strncmp(last + 1, "pmd", 3);
+	if (s->info.tier != RTSHM_BACKEND_POOL)
+		return false;
+	t_proc_huge(s->r.id, huge, sizeof(huge));
+	return !strcmp(huge, "pmd");
 }
 
 /*
